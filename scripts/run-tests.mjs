@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Runs every compiled test file under dist/test with node:test. Node 20's `--test` neither
+// expands globs nor finds .ts files, so the files are listed here explicitly, and the run
+// fails when it finds no test at all. Usage: node scripts/run-tests.mjs [filter…]
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const testDir = join(root, "dist", "test");
+const filters = process.argv.slice(2);
+
+function walk(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...walk(path));
+    else if (entry.endsWith(".test.js")) out.push(path);
+  }
+  return out;
+}
+
+const files = walk(testDir)
+  .filter((f) => filters.length === 0 || filters.some((x) => relative(testDir, f).includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error("no test files found under dist/test (did the build run?)");
+  process.exit(1);
+}
+
+const child = spawn(
+  process.execPath,
+  ["--test", "--test-reporter=tap", `--test-concurrency=${process.env.CAIRN_TEST_CONCURRENCY ?? 2}`, ...files],
+  { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1" } },
+);
+let pass = 0;
+let fail = 0;
+let skip = 0;
+let buffered = "";
+child.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  buffered += chunk;
+  const lines = buffered.split("\n");
+  buffered = lines.pop() ?? "";
+  for (const line of lines) {
+    const m = /^# (pass|fail|skipped) (\d+)$/.exec(line);
+    if (m?.[1] === "pass") pass = Number(m[2]);
+    if (m?.[1] === "fail") fail = Number(m[2]);
+    if (m?.[1] === "skipped") skip = Number(m[2]);
+  }
+});
+child.on("close", (code) => {
+  console.log(`\n${pass} passed, ${fail} failed, ${skip} skipped`);
+  if (pass + fail === 0) {
+    console.error("the run executed no test");
+    process.exit(1);
+  }
+  process.exit(code ?? 1);
+});

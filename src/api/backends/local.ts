@@ -1,0 +1,183 @@
+/**
+ * The local file backend: a Pool over one pool file, calling the synchronous core engine.
+ * Reading and following are async iterators over a core Cursor; following waits on a
+ * ChangeSignal with a bounded poll, so correctness never depends on notification.
+ */
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import type { Message } from "../../core/message.js";
+import { PoolHandle } from "../../core/pool.js";
+import { parseSize } from "../../core/size.js";
+import { ChangeSignal } from "../change-signal.js";
+import type {
+  AppendOptions,
+  BatchItem,
+  CreateOptions,
+  FollowOptions,
+  Follower,
+  Pool,
+  PoolInfo,
+  ReadOptions,
+  StartAt,
+  ValidationReport,
+} from "../types.js";
+
+const POLL_MS_DEFAULT = 100;
+const POLL_MS_MAX = 250;
+export const DEFAULT_POOL_SIZE = 1024 * 1024;
+
+export class LocalPool implements Pool {
+  readonly ref: string;
+  readonly name: string;
+  readonly path: string;
+  private readonly handle: PoolHandle;
+
+  private constructor(ref: string, name: string, handle: PoolHandle) {
+    this.ref = ref;
+    this.name = name;
+    this.path = handle.path;
+    this.handle = handle;
+  }
+
+  static open(ref: string, name: string, path: string): LocalPool {
+    return new LocalPool(ref, name, PoolHandle.open(path));
+  }
+
+  static create(ref: string, name: string, path: string, options: CreateOptions = {}): LocalPool {
+    const sizeBytes = options.size === undefined ? DEFAULT_POOL_SIZE : parseSize(options.size);
+    const create: { sizeBytes: number; indexCapacity?: number } = { sizeBytes };
+    if (options.indexCapacity !== undefined) create.indexCapacity = options.indexCapacity;
+    return new LocalPool(ref, name, PoolHandle.create(path, create));
+  }
+
+  /** The synchronous engine handle, for in-process callers that want no promises. */
+  get engine(): PoolHandle {
+    return this.handle;
+  }
+
+  async append(data: unknown, options: AppendOptions = {}): Promise<Message> {
+    const input = options.tags === undefined ? { data } : { data, tags: options.tags };
+    return this.handle.append(input, options.durability === undefined ? {} : { durability: options.durability });
+  }
+
+  async appendBatch(items: readonly BatchItem[], options: Pick<AppendOptions, "durability"> = {}): Promise<Message[]> {
+    return this.handle.appendBatch(items, options.durability === undefined ? {} : { durability: options.durability });
+  }
+
+  async get(seq: number): Promise<Message> {
+    return this.handle.get(seq);
+  }
+
+  read(options: ReadOptions = {}): AsyncIterable<Message> {
+    const follower = new LocalFollower(this.handle, { ...options, from: options.from ?? "oldest" }, false);
+    return follower;
+  }
+
+  follow(options: FollowOptions = {}): Follower {
+    return new LocalFollower(this.handle, { ...options, from: options.from ?? "live" }, true);
+  }
+
+  async info(): Promise<PoolInfo> {
+    return this.handle.stats();
+  }
+
+  async validate(): Promise<ValidationReport> {
+    return this.handle.validate();
+  }
+
+  async truncate(beforeSeq: number): Promise<number> {
+    return this.handle.truncate(beforeSeq);
+  }
+
+  async close(): Promise<void> {
+    this.handle.close();
+  }
+}
+
+/** Resolves a start position to the first seq to read. */
+export function startSeqFor(handle: PoolHandle, from: StartAt): number {
+  const bounds = handle.bounds();
+  if (from === "live") return bounds.nextSeq;
+  if (from === "oldest") return bounds.oldestSeq ?? bounds.nextSeq;
+  if ("seq" in from) {
+    if (!Number.isSafeInteger(from.seq) || from.seq < 1)
+      throw new CairnError(ErrorKind.Usage, `invalid start seq ${from.seq}`);
+    return from.seq;
+  }
+  if ("last" in from) {
+    if (!Number.isSafeInteger(from.last) || from.last < 0)
+      throw new CairnError(ErrorKind.Usage, `invalid count ${from.last}`);
+    const oldest = bounds.oldestSeq ?? bounds.nextSeq;
+    return Math.max(oldest, bounds.nextSeq - from.last);
+  }
+  return handle.seqAtOrAfter(from.timeNs);
+}
+
+class LocalFollower implements Follower {
+  timedOut = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private readonly startSeq: number;
+  private nextSeq: number;
+
+  constructor(
+    private readonly handle: PoolHandle,
+    private readonly options: FollowOptions,
+    private readonly live: boolean,
+  ) {
+    const poll = options.pollIntervalMs;
+    if (poll !== undefined && (!(poll > 0) || poll > POLL_MS_MAX)) {
+      throw new CairnError(ErrorKind.Usage, `pollIntervalMs must be in (0, ${POLL_MS_MAX}]`);
+    }
+    this.startSeq = startSeqFor(handle, options.from ?? "live");
+    this.nextSeq = this.startSeq;
+    options.signal?.addEventListener("abort", () => this.close(), { once: true });
+  }
+
+  get position(): number {
+    return this.nextSeq;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.abort.abort();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
+    const { tags, limit, onGap, idleTimeoutMs } = this.options;
+    const cursor = this.handle.cursor(this.startSeq, this.options.gap ?? "continue");
+    const pollMs = this.options.pollIntervalMs ?? POLL_MS_DEFAULT;
+    const signal = this.live ? new ChangeSignal(this.handle.path) : null;
+    let delivered = 0;
+    let lastActivity = Date.now();
+    try {
+      while (!this.closed) {
+        const step = cursor.next();
+        this.nextSeq = cursor.position;
+        if (step.kind === "message") {
+          if (tags && !tags.every((t) => step.message.tags.includes(t))) continue;
+          lastActivity = Date.now();
+          yield step.message;
+          if (limit !== undefined && ++delivered >= limit) return;
+          continue;
+        }
+        if (step.kind === "gap") {
+          onGap?.({ fromSeq: step.fromSeq, toSeq: step.toSeq, count: step.count });
+          continue;
+        }
+        if (!signal) return;
+        let waitMs = pollMs;
+        if (idleTimeoutMs !== undefined) {
+          const left = idleTimeoutMs - (Date.now() - lastActivity);
+          if (left <= 0) {
+            this.timedOut = true;
+            return;
+          }
+          waitMs = Math.min(waitMs, left);
+        }
+        await signal.wait(waitMs, this.abort.signal);
+      }
+    } finally {
+      signal?.close();
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The library entry point: a Client addresses pools by name (in its pool directory), by
+ * path, or by URL, and hands back Pools that all behave the same.
+ *
+ * @example
+ * ```ts
+ * import { Client } from "cairn";
+ * const client = new Client(); // ~/.cairn/pools, or $CAIRN_DIR
+ * const pool = await client.openOrCreate("builds", { size: "4M" });
+ * await pool.append({ step: "compile", ok: true }, { tags: ["ci"] });
+ * for await (const message of pool.follow({ from: { last: 10 } })) console.log(message.seq, message.data);
+ * ```
+ */
+import * as fs from "node:fs";
+import * as nodePath from "node:path";
+import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
+import { LocalPool } from "./backends/local.js";
+import { PLASMITE_EXTENSION, POOL_EXTENSION, type PoolRef, defaultPoolDir, resolvePoolRef } from "./pool-ref.js";
+import type { CreateOptions, Pool, PoolInfo, PoolListing } from "./types.js";
+
+export interface ClientOptions {
+  /** Pool directory for bare names. Default: $CAIRN_DIR, else ~/.cairn/pools. */
+  dir?: string;
+}
+
+/** A backend for refs that are not local files (http(s)://, nats://). */
+export interface RemoteBackend {
+  open(ref: Extract<PoolRef, { kind: "remote" }>): Promise<Pool>;
+  create(ref: Extract<PoolRef, { kind: "remote" }>, options: CreateOptions): Promise<Pool>;
+  delete(ref: Extract<PoolRef, { kind: "remote" }>): Promise<void>;
+}
+
+const remoteBackends = new Map<string, RemoteBackend>();
+
+/** Lets the HTTP and NATS backends plug in without the client importing them eagerly. */
+export function registerRemoteBackend(scheme: string, backend: RemoteBackend): void {
+  remoteBackends.set(scheme.toLowerCase(), backend);
+}
+
+function remoteBackendFor(ref: Extract<PoolRef, { kind: "remote" }>): RemoteBackend {
+  const scheme = ref.url.protocol.replace(/:$/, "").toLowerCase();
+  const backend = remoteBackends.get(scheme);
+  if (!backend) throw new CairnError(ErrorKind.Usage, `pools at ${scheme}:// URLs are not supported by this build`);
+  return backend;
+}
+
+export class Client {
+  readonly dir: string;
+
+  constructor(options: ClientOptions = {}) {
+    this.dir = options.dir ? nodePath.resolve(options.dir) : defaultPoolDir();
+  }
+
+  resolve(ref: string): PoolRef {
+    return resolvePoolRef(ref, this.dir);
+  }
+
+  async create(ref: string, options: CreateOptions = {}): Promise<Pool> {
+    const r = this.resolve(ref);
+    if (r.kind === "remote") return remoteBackendFor(r).create(r, options);
+    return LocalPool.create(ref, r.name, r.path, options);
+  }
+
+  async open(ref: string): Promise<Pool> {
+    const r = this.resolve(ref);
+    if (r.kind === "remote") return remoteBackendFor(r).open(r);
+    return LocalPool.open(ref, r.name, r.path);
+  }
+
+  /** Opens the pool, creating it with `options` when it does not exist (race-safe). */
+  async openOrCreate(ref: string, options: CreateOptions = {}): Promise<Pool> {
+    try {
+      return await this.open(ref);
+    } catch (err) {
+      if (!(err instanceof CairnError) || err.kind !== ErrorKind.NotFound) throw err;
+    }
+    try {
+      return await this.create(ref, options);
+    } catch (err) {
+      if (err instanceof CairnError && err.kind === ErrorKind.AlreadyExists) return this.open(ref);
+      throw err;
+    }
+  }
+
+  async info(ref: string): Promise<PoolInfo> {
+    const pool = await this.open(ref);
+    try {
+      return await pool.info();
+    } finally {
+      await pool.close();
+    }
+  }
+
+  async delete(ref: string): Promise<void> {
+    const r = this.resolve(ref);
+    if (r.kind === "remote") return remoteBackendFor(r).delete(r);
+    try {
+      const stat = fs.statSync(r.path);
+      if (!stat.isFile()) throw new CairnError(ErrorKind.Usage, "not a pool file", { path: r.path });
+      const pool = LocalPool.open(ref, r.name, r.path); // refuse to delete files that are not pools
+      await pool.close();
+      fs.unlinkSync(r.path);
+    } catch (err) {
+      const e = toCairnError(err, { path: r.path });
+      if (e.kind === ErrorKind.NotFound) throw new CairnError(ErrorKind.NotFound, "pool not found", { path: r.path });
+      throw e;
+    }
+  }
+
+  /** Every pool file in the pool directory, sorted by name; unreadable ones carry an error. */
+  async list(): Promise<PoolListing[]> {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.dir);
+    } catch (err) {
+      if ((err as { code?: string }).code === "ENOENT") return [];
+      throw toCairnError(err, { path: this.dir, what: "cannot list pools" });
+    }
+    const listings: PoolListing[] = [];
+    for (const entry of entries.sort()) {
+      if (!entry.endsWith(POOL_EXTENSION) && !entry.endsWith(PLASMITE_EXTENSION)) continue;
+      if (entry.startsWith(".")) continue;
+      const path = nodePath.join(this.dir, entry);
+      const name = entry.replace(/\.(cairn|plasmite)$/, "");
+      try {
+        const pool = LocalPool.open(path, name, path);
+        try {
+          listings.push({ name, path, info: await pool.info() });
+        } finally {
+          await pool.close();
+        }
+      } catch (err) {
+        const e = toCairnError(err, { path });
+        listings.push({ name, path, error: { kind: e.kind, message: e.message } });
+      }
+    }
+    return listings;
+  }
+}

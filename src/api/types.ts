@@ -1,0 +1,103 @@
+/**
+ * The backend-neutral pool interface. The local file backend implements it today; the
+ * remote HTTP and NATS JetStream backends implement the same contract, so callers never
+ * care where a pool lives.
+ */
+import type { Durability } from "../core/append.js";
+import type { Message } from "../core/message.js";
+import type { GapPolicy } from "../core/read.js";
+import type { PoolStats } from "../core/stats.js";
+import type { ValidationReport } from "../core/validate.js";
+
+export type { Durability, GapPolicy, Message, ValidationReport };
+/** Pool description in the reference's PoolInfo shape (snake_case, as on the wire). */
+export type PoolInfo = PoolStats;
+
+export interface AppendOptions {
+  tags?: readonly string[];
+  /** `fast` (default): survives a process crash. `flush`: fdatasync before returning. */
+  durability?: Durability;
+}
+
+export interface BatchItem {
+  data: unknown;
+  tags?: readonly string[];
+}
+
+/** Where a reader starts. */
+export type StartAt =
+  | "live" //     only messages appended from now on
+  | "oldest" //   every retained message
+  | { seq: number } //      from this seq (older ones that left the pool count as a gap)
+  | { timeNs: bigint } //   the first message at or after this time
+  | { last: number }; //    the newest N retained messages
+
+/** Messages that left the ring before a reader got to them. */
+export interface Gap {
+  fromSeq: number;
+  toSeq: number;
+  count: number;
+}
+
+export interface ReadOptions {
+  /** Default: "live" for follow, "oldest" for read. */
+  from?: StartAt;
+  /** Only messages carrying every one of these tags. Gaps are reported regardless. */
+  tags?: readonly string[];
+  /** `continue` (default) reports gaps through onGap; `error` throws RetentionGap. */
+  gap?: GapPolicy;
+  onGap?: (gap: Gap) => void;
+  /** Stop after this many messages. */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+export interface FollowOptions extends ReadOptions {
+  /** Upper bound on how long a new message can go unnoticed when notify fails; <= 250. */
+  pollIntervalMs?: number;
+  /** End the follow when no message arrives for this long (`follower.timedOut` tells). */
+  idleTimeoutMs?: number;
+}
+
+/** A running follow: iterate it for messages; `close()` ends it from outside. */
+export interface Follower extends AsyncIterable<Message> {
+  /** True when the follow ended because of idleTimeoutMs. */
+  readonly timedOut: boolean;
+  /** The seq the next message will have. */
+  readonly position: number;
+  close(): void;
+}
+
+export interface Pool {
+  /** How the pool was addressed: a name, a path or a URL. */
+  readonly ref: string;
+  readonly name: string;
+  append(data: unknown, options?: AppendOptions): Promise<Message>;
+  /** Appends all items atomically with respect to other writers; seqs are consecutive. */
+  appendBatch(items: readonly BatchItem[], options?: Pick<AppendOptions, "durability">): Promise<Message[]>;
+  /** NotFound when the seq is not retained. */
+  get(seq: number): Promise<Message>;
+  /** Retained messages from `from` (default oldest) to the current end; then stops. */
+  read(options?: ReadOptions): AsyncIterable<Message>;
+  /** Messages as they are appended (default from the live edge); runs until closed. */
+  follow(options?: FollowOptions): Follower;
+  info(): Promise<PoolInfo>;
+  validate(): Promise<ValidationReport>;
+  /** Drops every message with seq < beforeSeq; returns how many were dropped. */
+  truncate(beforeSeq: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  /** Bytes, or a size such as `64K`, `1M`, `1G`. Default 1M. */
+  size?: string | number;
+  /** Seq index slots; default min(size/256, 65536); 0 disables the index. */
+  indexCapacity?: number;
+}
+
+export interface PoolListing {
+  name: string;
+  path: string;
+  info?: PoolInfo;
+  error?: { kind: string; message: string };
+}

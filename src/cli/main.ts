@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * The `cairn` command line. Only this file calls process.exit. Commands live in
+ * ./commands and are imported lazily, so start-up pays only for what a command uses.
+ */
+import { Command, Option } from "commander";
+import { VERSION } from "../version.js";
+import { type ColorMode, reportError, setColorMode } from "./output.js";
+
+export interface GlobalOptions {
+  dir?: string;
+  color: ColorMode;
+  json?: boolean;
+}
+
+export function buildProgram(): Command {
+  const program = new Command("cairn")
+    .description("Cairn: durable JSON message pools, audits and traces for developer workflows")
+    .version(VERSION, "-V, --version", "print the version")
+    .addOption(new Option("--dir <dir>", "pool directory (default: $CAIRN_DIR or ~/.cairn/pools)"))
+    .addOption(new Option("--color <when>", "colour output").choices(["auto", "always", "never"]).default("auto"))
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+  program.hook("preAction", (cmd) => setColorMode(cmd.optsWithGlobals().color as ColorMode));
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const { registerPoolCommands } = await import("./commands/register.js");
+  registerPoolCommands(program);
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
+    return reportError(err);
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.exitCode = reportError(err);
+  },
+);

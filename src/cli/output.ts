@@ -1,0 +1,62 @@
+/**
+ * Presentation of results and errors for the CLI: one line `error: …` (plus a hint) on a
+ * TTY, the JSON envelope `{"error":{…}}` otherwise; colour only on a TTY and never with
+ * NO_COLOR. Stack traces only with CAIRN_DEBUG=1.
+ */
+import { styleText } from "node:util";
+import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../core/errors.js";
+
+export type ColorMode = "auto" | "always" | "never";
+
+let colorMode: ColorMode = "auto";
+
+export function setColorMode(mode: ColorMode): void {
+  colorMode = mode;
+}
+
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (colorMode === "always") return true;
+  if (colorMode === "never") return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
+  return stream.isTTY === true;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+/** Styles text when colour is on for `stream`. */
+export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
+  return useColor(stream) ? styleText(style, text) : text;
+}
+
+/** Exit code of the error, after printing it the way the stderr consumer expects. */
+export function reportError(err: unknown): number {
+  const error = toCliError(err);
+  if (process.stderr.isTTY) {
+    process.stderr.write(`${paint("red", "error:", process.stderr)} ${error.message}\n`);
+    if (error.path) process.stderr.write(`  ${paint("dim", `path: ${error.path}`, process.stderr)}\n`);
+    if (error.hint) process.stderr.write(`  ${paint("dim", `hint: ${error.hint}`, process.stderr)}\n`);
+  } else {
+    process.stderr.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
+  }
+  if (process.env.CAIRN_DEBUG === "1" && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return exitCodeFor(error.kind);
+}
+
+function toCliError(err: unknown): CairnError {
+  const code = (err as { code?: string } | null)?.code;
+  if (typeof code === "string" && code.startsWith("commander.")) {
+    const message = ((err as Error).message ?? "usage error").replace(/^error: /, "");
+    return new CairnError(ErrorKind.Usage, message, { hint: "see --help" });
+  }
+  return toCairnError(err);
+}
+
+/** Prints a notice (`{"notice":{…}}` when piped, a dim line on a TTY) to stderr. */
+export function notice(kind: string, message: string, fields: Record<string, unknown> = {}): void {
+  if (process.stderr.isTTY) process.stderr.write(`${paint("yellow", `${kind}:`, process.stderr)} ${message}\n`);
+  else process.stderr.write(`${JSON.stringify({ notice: { kind, message, ...fields } })}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

@@ -1,0 +1,45 @@
+/**
+ * Payload codecs: how a message's tags and data become frame payload bytes.
+ *
+ * The engine never looks inside a payload; it asks the codec of the pool's format version.
+ * Each codec owns one format version number, so a pool says in its header how to read it.
+ * Cairn's JSON codec (version 1003) fills the frame checksum; Plasmite's Lite3 codec
+ * (version 3) will register itself here without engine changes.
+ */
+import { CairnError, ErrorKind } from "./errors.js";
+
+export interface DecodedPayload {
+  tags: string[];
+  data: unknown;
+}
+
+export interface PayloadCodec {
+  readonly name: string;
+  /** Written to header offset 4; Plasmite itself only accepts 3. */
+  readonly formatVersion: number;
+  /** Whether frames carry a CRC-32 of the payload that readers must verify. */
+  readonly checksummed: boolean;
+  encode(tags: readonly string[], data: unknown): Buffer;
+  /** Throws Corrupt when the bytes are not a payload of this codec. */
+  decode(payload: Buffer): DecodedPayload;
+}
+
+const codecs = new Map<number, PayloadCodec>();
+
+export function registerCodec(codec: PayloadCodec): void {
+  codecs.set(codec.formatVersion, codec);
+}
+
+export function codecForVersion(version: number): PayloadCodec {
+  const codec = codecs.get(version);
+  if (!codec) {
+    const supported = [...codecs.keys()].sort((a, b) => a - b).join(", ");
+    throw new CairnError(ErrorKind.Usage, `unsupported pool format version ${version} (supported: ${supported})`);
+  }
+  return codec;
+}
+
+export function codecByName(name: string): PayloadCodec {
+  for (const codec of codecs.values()) if (codec.name === name) return codec;
+  throw new CairnError(ErrorKind.Usage, `unknown payload codec "${name}"`);
+}

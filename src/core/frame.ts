@@ -1,0 +1,134 @@
+/**
+ * Frames: `[64-byte header][payload][PLSMCMIT][pad to 8]`.
+ *
+ * `encodeFrame` builds the bytes of a committed frame; the writer flips the state word to
+ * Writing before the first write and back to Committed last. `inspectFrame` checks a frame
+ * read from the ring and says exactly what is wrong with it, so readers can resync and the
+ * validator can report it.
+ */
+import { crc32 } from "node:zlib";
+import {
+  COMMIT_MARKER,
+  COMMIT_MARKER_BYTES,
+  F,
+  FRAME_HEADER_BYTES,
+  FRAME_MAGIC,
+  FrameState,
+  frameBytesFor,
+} from "./layout.js";
+
+export interface FrameFields {
+  seq: number;
+  timestampNs: bigint;
+  payload: Buffer;
+  checksummed: boolean;
+}
+
+export function encodeFrame(fields: FrameFields): Buffer {
+  const total = frameBytesFor(fields.payload.length);
+  const buf = Buffer.alloc(total);
+  writeFrameHeader(buf, 0, fields, FrameState.Committed);
+  fields.payload.copy(buf, FRAME_HEADER_BYTES);
+  COMMIT_MARKER.copy(buf, FRAME_HEADER_BYTES + fields.payload.length);
+  return buf;
+}
+
+/** Writes a frame header for `fields` at `at` in `buf`. */
+export function writeFrameHeader(buf: Buffer, at: number, fields: FrameFields, state: FrameState): void {
+  buf.write(FRAME_MAGIC, at + F.magic, "latin1");
+  buf.writeUInt32LE(state, at + F.state);
+  buf.writeUInt32LE(0, at + F.flags);
+  buf.writeUInt32LE(FRAME_HEADER_BYTES, at + F.headerLen);
+  buf.writeBigUInt64LE(BigInt(fields.seq), at + F.seq);
+  buf.writeBigUInt64LE(fields.timestampNs, at + F.timestampNs);
+  buf.writeUInt32LE(fields.payload.length, at + F.payloadLen);
+  buf.writeUInt32LE(~fields.payload.length >>> 0, at + F.payloadLenXor);
+  buf.writeUInt32LE(fields.checksummed ? crc32(fields.payload) : 0, at + F.checksum);
+}
+
+/** A bare header in the Wrap state: "continue at ring offset 0". */
+export function encodeWrapMarker(): Buffer {
+  const buf = Buffer.alloc(FRAME_HEADER_BYTES);
+  buf.write(FRAME_MAGIC, F.magic, "latin1");
+  buf.writeUInt32LE(FrameState.Wrap, F.state);
+  buf.writeUInt32LE(FRAME_HEADER_BYTES, F.headerLen);
+  return buf;
+}
+
+export type FrameProblem =
+  | "short"
+  | "magic"
+  | "state"
+  | "header_len"
+  | "length_xor"
+  | "past_ring_end"
+  | "marker"
+  | "checksum";
+
+export type FrameView =
+  | { kind: "wrap" }
+  | { kind: "pending"; state: FrameState }
+  | {
+      kind: "committed";
+      seq: number;
+      timestampNs: bigint;
+      /** Offset of the payload within the buffer that was inspected. */
+      payloadAt: number;
+      payloadLen: number;
+      /** Bytes the whole frame occupies in the ring. */
+      frameBytes: number;
+    }
+  | { kind: "bad"; problem: FrameProblem; needBytes?: number };
+
+/**
+ * Inspects the frame starting at `at` in `buf`. `roomInRing` is how many ring bytes there
+ * are from the frame start to the ring end. When `buf` holds only part of a frame that
+ * could be valid, returns `{kind:"bad", problem:"short", needBytes}` so the caller can read
+ * more and ask again.
+ */
+export function inspectFrame(buf: Buffer, at: number, roomInRing: number, checksummed: boolean): FrameView {
+  const available = buf.length - at;
+  if (roomInRing < FRAME_HEADER_BYTES) return { kind: "bad", problem: "past_ring_end" };
+  if (available < FRAME_HEADER_BYTES) return { kind: "bad", problem: "short", needBytes: FRAME_HEADER_BYTES };
+  if (buf.toString("latin1", at + F.magic, at + F.magic + 4) !== FRAME_MAGIC) return { kind: "bad", problem: "magic" };
+  const state = buf.readUInt32LE(at + F.state);
+  if (state > FrameState.Wrap) return { kind: "bad", problem: "state" };
+  if (buf.readUInt32LE(at + F.headerLen) !== FRAME_HEADER_BYTES) return { kind: "bad", problem: "header_len" };
+  if (state === FrameState.Wrap) return { kind: "wrap" };
+  if (state !== FrameState.Committed) return { kind: "pending", state: state as FrameState };
+  const payloadLen = buf.readUInt32LE(at + F.payloadLen);
+  if (~payloadLen >>> 0 !== buf.readUInt32LE(at + F.payloadLenXor)) return { kind: "bad", problem: "length_xor" };
+  const frameBytes = frameBytesFor(payloadLen);
+  if (frameBytes > roomInRing) return { kind: "bad", problem: "past_ring_end" };
+  const needed = FRAME_HEADER_BYTES + payloadLen + COMMIT_MARKER_BYTES;
+  if (available < needed) return { kind: "bad", problem: "short", needBytes: needed };
+  const payloadAt = at + FRAME_HEADER_BYTES;
+  if (!buf.subarray(payloadAt + payloadLen, payloadAt + payloadLen + COMMIT_MARKER_BYTES).equals(COMMIT_MARKER)) {
+    return { kind: "bad", problem: "marker" };
+  }
+  if (checksummed && crc32(buf.subarray(payloadAt, payloadAt + payloadLen)) !== buf.readUInt32LE(at + F.checksum)) {
+    return { kind: "bad", problem: "checksum" };
+  }
+  const seqBig = buf.readBigUInt64LE(at + F.seq);
+  const seq = seqBig > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(seqBig);
+  if (seq < 1) return { kind: "bad", problem: "state" };
+  return {
+    kind: "committed",
+    seq,
+    timestampNs: buf.readBigUInt64LE(at + F.timestampNs),
+    payloadAt,
+    payloadLen,
+    frameBytes,
+  };
+}
+
+export const frameProblemText: Record<FrameProblem, string> = {
+  short: "frame is cut short",
+  magic: "frame magic is not FRM1",
+  state: "frame state or seq is invalid",
+  header_len: "frame header_len is not 64",
+  length_xor: "payload length check (xor) fails",
+  past_ring_end: "frame runs past the ring end",
+  marker: "commit marker PLSMCMIT is missing",
+  checksum: "payload checksum does not match",
+};

@@ -1,0 +1,49 @@
+/** The message envelope every surface shares. */
+import { formatTimeNs } from "./time.js";
+
+export interface Message {
+  /** From 1, assigned by the pool, strictly increasing. */
+  seq: number;
+  /** RFC 3339 UTC with up to nine fractional digits, trailing zeros trimmed. */
+  time: string;
+  /** Nanoseconds since the Unix epoch; `time` in full precision. */
+  timeNs: bigint;
+  tags: string[];
+  data: unknown;
+}
+
+export function makeMessage(seq: number, timeNs: bigint, tags: string[], data: unknown): Message {
+  return { seq, time: formatTimeNs(timeNs), timeNs, tags, data };
+}
+
+/** Recursively sorts object keys by UTF-16 code units, which for JSON output is the byte order of the keys in nearly all text. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort(compareBytes))
+      out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/** The wire shape `{"data":…,"meta":{"tags":[…]},"seq":N,"time":"…"}`, keys byte-sorted throughout. */
+export function messageToWire(message: Message): {
+  data: unknown;
+  meta: { tags: string[] };
+  seq: number;
+  time: string;
+} {
+  return { data: sortKeys(message.data), meta: { tags: message.tags }, seq: message.seq, time: message.time };
+}
+
+export function messageToJsonLine(message: Message): string {
+  return JSON.stringify(messageToWire(message));
+}
+
+export { sortKeys as sortJsonKeys };

@@ -1,0 +1,147 @@
+/**
+ * The synchronous pool engine: one handle on one pool file.
+ *
+ * Appends take the writer lock for exactly the span of `appendLocked`; reads take no lock.
+ * This is the only place that combines the lock with the write path.
+ */
+import type { PayloadCodec } from "./codec.js";
+import { CairnError, ErrorKind } from "./errors.js";
+import { type AppendResult, type Durability, type WriterClock, appendLocked, truncateLocked } from "./append.js";
+import { lockExclusive, unlock } from "./lock.js";
+import { type Message, makeMessage } from "./message.js";
+import { type CreatePoolFileOptions, PoolFile } from "./pool-file.js";
+import { Cursor, type GapPolicy, getMessage } from "./read.js";
+import { type PoolStats, poolStats } from "./stats.js";
+import { type ValidationReport, validatePool } from "./validate.js";
+
+export interface AppendInput {
+  data: unknown;
+  tags?: readonly string[];
+}
+
+export interface AppendOptions {
+  durability?: Durability;
+}
+
+export class PoolHandle {
+  private readonly file: PoolFile;
+  private readonly clock: WriterClock = { lastSeq: 0, lastTimeNs: 0n };
+
+  private constructor(file: PoolFile) {
+    this.file = file;
+  }
+
+  static create(path: string, options: CreatePoolFileOptions): PoolHandle {
+    return new PoolHandle(PoolFile.create(path, options));
+  }
+
+  static open(path: string): PoolHandle {
+    return new PoolHandle(PoolFile.open(path));
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  get codec(): PayloadCodec {
+    return this.file.codec;
+  }
+
+  get poolFile(): PoolFile {
+    return this.file;
+  }
+
+  append(input: AppendInput, options: AppendOptions = {}): Message {
+    return this.appendBatch([input], options)[0] as Message;
+  }
+
+  /** Appends every input under one lock; seqs are consecutive. */
+  appendBatch(inputs: readonly AppendInput[], options: AppendOptions = {}): Message[] {
+    if (inputs.length === 0) return [];
+    const tagLists = inputs.map((input) => normaliseTags(input.tags));
+    const payloads = inputs.map((input, i) => this.file.codec.encode(tagLists[i] as string[], input.data));
+    const results = this.withLock(() => appendLocked(this.file, payloads, options.durability ?? "fast", this.clock));
+    return results.map((r: AppendResult, i) => makeMessage(r.seq, r.timeNs, tagLists[i] as string[], inputs[i]?.data));
+  }
+
+  get(seq: number): Message {
+    return getMessage(this.file, seq);
+  }
+
+  /** A non-blocking sequential reader starting at `seq`. */
+  cursor(seq: number, gapPolicy: GapPolicy = "continue"): Cursor {
+    return new Cursor(this.file, seq, gapPolicy);
+  }
+
+  bounds(): { oldestSeq: number | null; newestSeq: number | null; nextSeq: number } {
+    const s = this.file.readState();
+    return {
+      oldestSeq: s.oldestSeq === 0 ? null : s.oldestSeq,
+      newestSeq: s.oldestSeq === 0 ? null : s.newestSeq,
+      nextSeq: s.newestSeq + 1,
+    };
+  }
+
+  /** The first retained seq whose time is >= timeNs (binary search: times are monotonic). */
+  seqAtOrAfter(timeNs: bigint): number {
+    const s = this.file.readState();
+    if (s.oldestSeq === 0) return s.newestSeq + 1;
+    let lo = s.oldestSeq;
+    let hi = s.newestSeq + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      let midTime: bigint;
+      try {
+        midTime = getMessage(this.file, mid).timeNs;
+      } catch (err) {
+        if (err instanceof CairnError && err.kind === ErrorKind.NotFound) {
+          lo = mid + 1; // dropped while searching: the answer is later
+          continue;
+        }
+        throw err;
+      }
+      if (midTime < timeNs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Drops every message with seq < beforeSeq; returns how many left. */
+  truncate(beforeSeq: number, options: AppendOptions = {}): number {
+    if (!Number.isSafeInteger(beforeSeq) || beforeSeq < 1)
+      throw new CairnError(ErrorKind.Usage, `invalid seq ${beforeSeq}`);
+    return this.withLock(() => truncateLocked(this.file, beforeSeq, options.durability ?? "fast"));
+  }
+
+  stats(): PoolStats {
+    return poolStats(this.file);
+  }
+
+  /** A full scan under the writer lock, so the report describes one consistent moment. */
+  validate(): ValidationReport {
+    return this.withLock(() => validatePool(this.file));
+  }
+
+  close(): void {
+    this.file.close();
+  }
+
+  private withLock<T>(fn: () => T): T {
+    lockExclusive(this.file.fd, this.file.path);
+    try {
+      return fn();
+    } finally {
+      unlock(this.file.fd, this.file.path);
+    }
+  }
+}
+
+function normaliseTags(tags: readonly string[] | undefined): string[] {
+  if (tags === undefined) return [];
+  if (!Array.isArray(tags)) throw new CairnError(ErrorKind.Usage, "tags must be an array of strings");
+  for (const tag of tags) {
+    if (typeof tag !== "string" || tag.length === 0)
+      throw new CairnError(ErrorKind.Usage, "tags must be non-empty strings");
+  }
+  return [...tags];
+}

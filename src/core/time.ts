@@ -1,0 +1,59 @@
+/**
+ * Nanosecond wall-clock time and its RFC 3339 form.
+ *
+ * `Date` has millisecond resolution, so the clock anchors the wall time once and adds the
+ * monotonic hrtime elapsed since; formatting works on bigints and trims trailing zeros
+ * of the fraction (`2025-12-05T10:15:30.123Z`, `…30.123456789Z`, `…30Z`).
+ */
+import { CairnError, ErrorKind } from "./errors.js";
+
+const anchorWallNs = BigInt(Date.now()) * 1_000_000n;
+const anchorMonoNs = process.hrtime.bigint();
+
+export function nowNs(): bigint {
+  return anchorWallNs + (process.hrtime.bigint() - anchorMonoNs);
+}
+
+export function formatTimeNs(ns: bigint): string {
+  const ms = ns / 1_000_000n;
+  const iso = new Date(Number(ms)).toISOString(); // 2025-12-05T10:15:30.123Z
+  const fraction = (ns % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
+  return `${iso.slice(0, 19)}${fraction ? `.${fraction}` : ""}Z`;
+}
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/;
+
+/** Parses RFC 3339 (any offset, up to 9 fractional digits) to ns since the epoch. */
+export function parseTimeNs(text: string): bigint {
+  const m = RFC3339.exec(text.trim());
+  if (!m)
+    throw new CairnError(ErrorKind.Usage, `invalid time "${text}" (expected RFC 3339, e.g. 2025-12-05T10:15:30Z)`);
+  const [, date, clock, fraction = "", zone = "Z"] = m;
+  const seconds = Date.parse(`${date}T${clock}${zone.toUpperCase()}`);
+  if (Number.isNaN(seconds)) throw new CairnError(ErrorKind.Usage, `invalid time "${text}"`);
+  return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(9, "0"));
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h|d|w)$/;
+const unitNs: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+  d: 86400e9,
+  w: 604800e9,
+};
+
+/** Parses `250ms`, `5m`, `1.5h`, `7d` to nanoseconds. */
+export function parseDurationNs(text: string): bigint {
+  const m = DURATION.exec(text.trim());
+  if (!m) throw new CairnError(ErrorKind.Usage, `invalid duration "${text}" (examples: 30s, 5m, 2h, 7d)`);
+  return BigInt(Math.round(Number(m[1]) * (unitNs[m[2] as string] as number)));
+}
+
+/** `--since` accepts a duration ago (`5m`) or an RFC 3339 time. */
+export function parseSinceNs(text: string, now: bigint = nowNs()): bigint {
+  return DURATION.test(text.trim()) ? now - parseDurationNs(text) : parseTimeNs(text);
+}

@@ -1,0 +1,166 @@
+/**
+ * The full-pool validator behind `doctor`: walks every frame from tail to head and checks
+ * frames, seq continuity, payload decoding and index slots. It reports; it never repairs.
+ * Run it under the writer lock for a consistent picture.
+ */
+import { frameProblemText } from "./frame.js";
+import { FRAME_HEADER_BYTES } from "./layout.js";
+import type { PoolFile } from "./pool-file.js";
+import { RingWindow, advance } from "./read.js";
+
+export interface ValidationIssue {
+  /** Stable code, e.g. `frame_checksum`, `seq_gap`, `index_slot`. */
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  /** Absolute byte offset in the file, when the issue has a place. */
+  offset?: number;
+  seq?: number;
+}
+
+export interface ValidationReport {
+  path: string;
+  status: "ok" | "warning" | "corrupt";
+  messageCount: number;
+  oldestSeq: number | null;
+  newestSeq: number | null;
+  /** The newest seq readable without meeting damage (null if none). */
+  lastGoodSeq: number | null;
+  issues: ValidationIssue[];
+  remediationHints: string[];
+}
+
+export function validatePool(pool: PoolFile): ValidationReport {
+  const issues: ValidationIssue[] = [];
+  const ringSize = pool.geometry.ringSize;
+  const ringOffset = pool.geometry.ringOffset;
+  const state = pool.readState();
+  const report = (status: ValidationReport["status"], lastGoodSeq: number | null, count: number): ValidationReport => ({
+    path: pool.path,
+    status,
+    messageCount: count,
+    oldestSeq: state.oldestSeq === 0 ? null : state.oldestSeq,
+    newestSeq: state.oldestSeq === 0 ? null : state.newestSeq,
+    lastGoodSeq,
+    issues,
+    remediationHints: hintsFor(status, lastGoodSeq, state.newestSeq),
+  });
+  if (state.oldestSeq === 0) return report("ok", null, 0);
+
+  const window = new RingWindow(pool);
+  let pos = state.tailOff;
+  let expected = state.oldestSeq;
+  let lastGood: number | null = null;
+  let count = 0;
+  let wraps = 0;
+  while (expected <= state.newestSeq) {
+    if (ringSize - pos < FRAME_HEADER_BYTES) {
+      pos = 0;
+      if (++wraps > 2) break;
+      continue;
+    }
+    const { view, buf } = window.frameAt(pos, expected);
+    if (view.kind === "wrap") {
+      pos = 0;
+      if (++wraps > 2) {
+        issues.push({
+          code: "ring_loop",
+          severity: "error",
+          message: "ring walk wrapped more than once",
+          offset: ringOffset + pos,
+        });
+        break;
+      }
+      continue;
+    }
+    if (view.kind === "pending") {
+      issues.push({
+        code: "frame_uncommitted",
+        severity: "error",
+        message: `frame for seq ${expected} is not committed (state ${view.state})`,
+        offset: ringOffset + pos,
+        seq: expected,
+      });
+      break;
+    }
+    if (view.kind === "bad") {
+      issues.push({
+        code: `frame_${view.problem}`,
+        severity: "error",
+        message: `${frameProblemText[view.problem]} (expected seq ${expected})`,
+        offset: ringOffset + pos,
+        seq: expected,
+      });
+      break;
+    }
+    if (view.seq !== expected) {
+      issues.push({
+        code: "seq_gap",
+        severity: "error",
+        message: `expected seq ${expected}, found ${view.seq}`,
+        offset: ringOffset + pos,
+        seq: expected,
+      });
+      break;
+    }
+    try {
+      pool.codec.decode(buf.subarray(view.payloadAt, view.payloadAt + view.payloadLen));
+    } catch (err) {
+      issues.push({
+        code: "payload_decode",
+        severity: "error",
+        message: `payload of seq ${expected} does not decode: ${(err as Error).message}`,
+        offset: ringOffset + pos,
+        seq: expected,
+      });
+      break;
+    }
+    const slot = pool.readIndexSlot(expected);
+    if (pool.geometry.indexCapacity > 0 && slot !== null && slot.ringOff !== pos) {
+      issues.push({
+        code: "index_slot",
+        severity: "warning",
+        message: `index slot for seq ${expected} points to ring offset ${slot.ringOff}, frame is at ${pos}`,
+        offset: pool.indexSlotOffset(expected),
+        seq: expected,
+      });
+    }
+    lastGood = expected;
+    count += 1;
+    expected += 1;
+    pos = advance(pos, view.frameBytes, ringSize);
+  }
+  if (
+    count === state.newestSeq - state.oldestSeq + 1 &&
+    pos !== state.headOff &&
+    !(ringSize - state.headOff < FRAME_HEADER_BYTES && pos === 0)
+  ) {
+    issues.push({
+      code: "head_mismatch",
+      severity: "error",
+      message: `last frame ends at ring offset ${pos} but head is ${state.headOff}`,
+      offset: ringOffset + pos,
+    });
+  }
+  const corrupt = issues.some((i) => i.severity === "error");
+  return report(corrupt ? "corrupt" : issues.length > 0 ? "warning" : "ok", lastGood, count);
+}
+
+function hintsFor(status: ValidationReport["status"], lastGoodSeq: number | null, newestSeq: number): string[] {
+  if (status === "ok") return [];
+  if (status === "warning")
+    return ["index slots are only a lookup aid; reads fall back to a scan, so no action is needed"];
+  const hints = ["copy the pool file aside before changing anything"];
+  if (lastGoodSeq !== null) {
+    hints.push(
+      `messages up to seq ${lastGoodSeq} are readable: export them with \`cairn follow POOL --from OLDEST --one\`… or re-feed them into a new pool`,
+    );
+    if (lastGoodSeq < newestSeq)
+      hints.push(
+        `\`cairn pool truncate\` cannot skip damage in the middle; recreate the pool from the readable messages`,
+      );
+  } else {
+    hints.push("no message is readable: delete and recreate the pool");
+  }
+  return hints;
+}
