@@ -3,7 +3,7 @@
  * not listed are internal and may change without notice.
  */
 export { Client, registerRemoteBackend } from "./api/client.js";
-export type { ClientOptions, RemoteBackend } from "./api/client.js";
+export type { ClientOptions, RemoteBackend, RemoteOptions, RemoteRef } from "./api/client.js";
 export { LocalPool } from "./api/backends/local.js";
 export { defaultPoolDir, resolvePoolRef, validatePoolName } from "./api/pool-ref.js";
 export type { PoolRef } from "./api/pool-ref.js";

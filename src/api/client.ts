@@ -18,37 +18,70 @@ import { LocalPool } from "./backends/local.js";
 import { PLASMITE_EXTENSION, POOL_EXTENSION, type PoolRef, defaultPoolDir, resolvePoolRef } from "./pool-ref.js";
 import type { CreateOptions, Pool, PoolInfo, PoolListing } from "./types.js";
 
+/** How to reach remote pools (http(s):// and nats:// refs). */
+export interface RemoteOptions {
+  /** Bearer token sent to a Cairn server. */
+  token?: string;
+  /** PEM text of a CA certificate to trust for https. */
+  tlsCa?: string;
+  /** Accept any server certificate (testing only). */
+  tlsSkipVerify?: boolean;
+}
+
 export interface ClientOptions {
   /** Pool directory for bare names. Default: $CAIRN_DIR, else ~/.cairn/pools. */
   dir?: string;
+  remote?: RemoteOptions;
 }
+
+export type RemoteRef = Extract<PoolRef, { kind: "remote" }>;
 
 /** A backend for refs that are not local files (http(s)://, nats://). */
 export interface RemoteBackend {
-  open(ref: Extract<PoolRef, { kind: "remote" }>): Promise<Pool>;
-  create(ref: Extract<PoolRef, { kind: "remote" }>, options: CreateOptions): Promise<Pool>;
-  delete(ref: Extract<PoolRef, { kind: "remote" }>): Promise<void>;
+  open(ref: RemoteRef, options: RemoteOptions): Promise<Pool>;
+  create(ref: RemoteRef, createOptions: CreateOptions, options: RemoteOptions): Promise<Pool>;
+  delete(ref: RemoteRef, options: RemoteOptions): Promise<void>;
+  /** Pools on the server at `base` (origin of the URL). */
+  list?(base: URL, options: RemoteOptions): Promise<PoolListing[]>;
 }
 
 const remoteBackends = new Map<string, RemoteBackend>();
+
+/** Modules that register a backend for a scheme when imported; loaded on first use only. */
+const backendModules: Record<string, string> = {
+  http: "./backends/http.js",
+  https: "./backends/http.js",
+  nats: "./backends/nats.js",
+};
 
 /** Lets the HTTP and NATS backends plug in without the client importing them eagerly. */
 export function registerRemoteBackend(scheme: string, backend: RemoteBackend): void {
   remoteBackends.set(scheme.toLowerCase(), backend);
 }
 
-function remoteBackendFor(ref: Extract<PoolRef, { kind: "remote" }>): RemoteBackend {
-  const scheme = ref.url.protocol.replace(/:$/, "").toLowerCase();
-  const backend = remoteBackends.get(scheme);
+export async function remoteBackendFor(url: URL): Promise<RemoteBackend> {
+  const scheme = url.protocol.replace(/:$/, "").toLowerCase();
+  let backend = remoteBackends.get(scheme);
+  const module = backendModules[scheme];
+  if (!backend && module) {
+    try {
+      await import(module);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw err;
+    }
+    backend = remoteBackends.get(scheme);
+  }
   if (!backend) throw new CairnError(ErrorKind.Usage, `pools at ${scheme}:// URLs are not supported by this build`);
   return backend;
 }
 
 export class Client {
   readonly dir: string;
+  readonly remote: RemoteOptions;
 
   constructor(options: ClientOptions = {}) {
     this.dir = options.dir ? nodePath.resolve(options.dir) : defaultPoolDir();
+    this.remote = options.remote ?? {};
   }
 
   resolve(ref: string): PoolRef {
@@ -57,13 +90,13 @@ export class Client {
 
   async create(ref: string, options: CreateOptions = {}): Promise<Pool> {
     const r = this.resolve(ref);
-    if (r.kind === "remote") return remoteBackendFor(r).create(r, options);
+    if (r.kind === "remote") return (await remoteBackendFor(r.url)).create(r, options, this.remote);
     return LocalPool.create(ref, r.name, r.path, options);
   }
 
   async open(ref: string): Promise<Pool> {
     const r = this.resolve(ref);
-    if (r.kind === "remote") return remoteBackendFor(r).open(r);
+    if (r.kind === "remote") return (await remoteBackendFor(r.url)).open(r, this.remote);
     return LocalPool.open(ref, r.name, r.path);
   }
 
@@ -93,7 +126,7 @@ export class Client {
 
   async delete(ref: string): Promise<void> {
     const r = this.resolve(ref);
-    if (r.kind === "remote") return remoteBackendFor(r).delete(r);
+    if (r.kind === "remote") return (await remoteBackendFor(r.url)).delete(r, this.remote);
     try {
       const stat = fs.statSync(r.path);
       if (!stat.isFile()) throw new CairnError(ErrorKind.Usage, "not a pool file", { path: r.path });

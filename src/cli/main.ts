@@ -28,8 +28,14 @@ export function buildProgram(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  const { registerPoolCommands } = await import("./commands/register.js");
+  const [{ registerPoolCommands }, { registerAuditCommands }, { registerServeCommands }] = await Promise.all([
+    import("./commands/register.js"),
+    import("./audit/register.js"),
+    import("./serve/register.js"),
+  ]);
   registerPoolCommands(program);
+  registerAuditCommands(program);
+  registerServeCommands(program);
   try {
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
