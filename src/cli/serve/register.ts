@@ -1,4 +1,48 @@
-/** Registers `cairn serve` and its subcommands (issue 5). */
-import type { Command } from "commander";
+/** Registers `cairn serve` and its subcommands `init` and `check`; each loads lazily. */
+import { type Command, Option } from "commander";
 
-export function registerServeCommands(_program: Command): void {}
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function addServerOptions(command: Command): Command {
+  return command
+    .option("--bind <host>", "address to listen on (default 127.0.0.1)")
+    .option("--port <port>", "port (default 9700; 0 picks a free one)")
+    .option("--token-file <path>", "require this bearer token (file holds the token)")
+    .addOption(new Option("--access <mode>", "what clients may do").choices(["read-only", "write-only", "read-write"]))
+    .option("--tls-cert <path>", "TLS certificate (PEM)")
+    .option("--tls-key <path>", "TLS private key (PEM)")
+    .option("--tls-self-signed", "serve HTTPS with a certificate generated at start-up")
+    .option("--cors-origin <origin>", "allow this exact browser origin (repeatable)", collect)
+    .option("--allow-non-loopback", "allow a --bind address reachable from other machines")
+    .option("--insecure-no-tls", "allow writes on a non-loopback bind without TLS")
+    .option("--body-limit <size>", "largest request body (default 1M)")
+    .option("--max-tails <n>", "most concurrent tail/SSE streams (default 64)");
+}
+
+export function registerServeCommands(program: Command): void {
+  const serve = addServerOptions(
+    program.command("serve").description("serve the pool directory over HTTP, with a web UI at /ui"),
+  ).action(async (_opts, cmd: Command) => {
+    const { runServe } = await import("./serve-command.js");
+    await runServe(cmd.optsWithGlobals());
+  });
+  serve
+    .command("init")
+    .description("write a bearer token and a self-signed TLS certificate (files 0600)")
+    .option("--output-dir <dir>", "where to write them (default ~/.cairn/serve)")
+    .option("--host <name>", "extra host name or IP for the certificate (repeatable)", collect)
+    .option("--force", "replace existing files")
+    .option("--json", "print JSON")
+    .action(async (_opts, cmd: Command) => {
+      const { runServeInit } = await import("./init-command.js");
+      await runServeInit(cmd.opts());
+    });
+  addServerOptions(serve.command("check").description("report the configuration `cairn serve` would run with"))
+    .option("--json", "print JSON")
+    .action(async (_opts, cmd: Command) => {
+      const { runServeCheck } = await import("./check-command.js");
+      await runServeCheck(cmd.optsWithGlobals());
+    });
+}

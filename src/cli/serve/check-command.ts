@@ -1,0 +1,55 @@
+/**
+ * `cairn serve check`: builds the configuration `cairn serve` would use from the same
+ * flags and reports it (JSON when piped or with --json), with errors and warnings.
+ * Exits with Usage when `serve` would refuse to start.
+ */
+import * as fs from "node:fs";
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import { checkServeConfig, isLoopback } from "../../server/config.js";
+import { defaultUiDir } from "../../server/ui-assets.js";
+import { paint, printJson } from "../output.js";
+import { type ServeFlags, serveConfigFrom } from "./serve-config.js";
+
+export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Promise<void> {
+  const config = serveConfigFrom(flags);
+  const { errors, warnings } = checkServeConfig(config);
+  const scheme = config.tls ? "https" : "http";
+  const report = {
+    ok: errors.length === 0,
+    url: `${scheme}://${config.bind.includes(":") ? `[${config.bind}]` : config.bind}:${config.port}`,
+    dir: config.dir,
+    dir_exists: fs.existsSync(config.dir),
+    bind: config.bind,
+    loopback: isLoopback(config.bind),
+    port: config.port,
+    access: config.access,
+    token: config.token !== null,
+    tls: config.tls === null ? null : { source: config.tls.source },
+    cors_origins: config.corsOrigins,
+    limits: {
+      body_bytes_max: config.bodyBytesMax,
+      concurrent_streams_max: config.streamSlotsMax,
+      tail_timeout_ms_max: 30000,
+    },
+    ui_dir_exists: fs.existsSync(defaultUiDir()),
+    errors,
+    warnings,
+  };
+  if (flags.json || !process.stdout.isTTY) printJson({ check: report });
+  else {
+    const line = (label: string, value: string) =>
+      process.stdout.write(`  ${paint("dim", label.padEnd(8))} ${value}\n`);
+    process.stdout.write(`${paint("bold", "cairn serve")} would listen on ${paint("cyan", report.url)}\n`);
+    line("pools", `${config.dir}${report.dir_exists ? "" : " (created on first pool)"}`);
+    line("access", config.access);
+    line("token", config.token ? "required" : "off");
+    line("tls", config.tls ? config.tls.source : "off");
+    line("cors", config.corsOrigins.length > 0 ? config.corsOrigins.join(" ") : "off");
+    line("limits", `body ${config.bodyBytesMax} B, ${config.streamSlotsMax} concurrent streams`);
+    for (const warning of warnings) process.stdout.write(`${paint("yellow", "warning:")} ${warning}\n`);
+    for (const error of errors) process.stdout.write(`${paint("red", "error:")} ${error}\n`);
+  }
+  if (errors.length > 0) {
+    throw new CairnError(ErrorKind.Usage, `serve would refuse to start: ${errors[0]}`);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * `cairn serve`: checks the configuration, starts the server, prints where it listens,
+ * and runs until SIGINT/SIGTERM, then closes every connection and pool handle.
+ */
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import { checkServeConfig } from "../../server/config.js";
+import { startServer } from "../../server/server.js";
+import { paint } from "../output.js";
+import { type ServeFlags, serveConfigFrom } from "./serve-config.js";
+
+export async function runServe(flags: ServeFlags): Promise<void> {
+  const config = serveConfigFrom(flags);
+  const { errors, warnings } = checkServeConfig(config);
+  if (errors.length > 0) {
+    throw new CairnError(ErrorKind.Usage, errors[0] as string, {
+      hint: errors.length > 1 ? errors.slice(1).join("; ") : "see `cairn serve check`",
+    });
+  }
+  const server = await startServer(config);
+  const err = process.stderr;
+  for (const warning of warnings) err.write(`${paint("yellow", "warning:", err)} ${warning}\n`);
+  const facts = [
+    `pools in ${config.dir}`,
+    `access ${config.access}`,
+    config.token ? "token required" : "no token",
+    config.tls ? "TLS" : "no TLS",
+  ].join(", ");
+  if (process.stdout.isTTY) {
+    process.stdout.write(`${paint("bold", "cairn serve")} listening on ${paint("cyan", server.url)} (${facts})\n`);
+    process.stdout.write(`  web UI: ${paint("cyan", `${server.url}/ui/`)}   stop: Ctrl-C\n`);
+  } else {
+    process.stdout.write(
+      `${JSON.stringify({ listening: { url: server.url, ui: `${server.url}/ui/`, dir: config.dir, access: config.access, token: config.token !== null, tls: config.tls !== null } })}\n`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await server.close();
+}

@@ -1,0 +1,85 @@
+/**
+ * Turns `cairn serve` / `serve check` flags into a ServeConfig: reads the token file,
+ * loads or generates TLS material, resolves the pool directory.
+ */
+import * as fs from "node:fs";
+import { defaultPoolDir } from "../../api/pool-ref.js";
+import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { parseSize } from "../../core/size.js";
+import { ACCESS_MODES, type AccessMode } from "../../server/auth.js";
+import { DEFAULT_BIND, DEFAULT_PORT, type ServeConfig } from "../../server/config.js";
+import { BODY_BYTES_MAX_DEFAULT } from "../../server/json-body.js";
+import { STREAM_SLOTS_MAX_DEFAULT } from "../../server/stream-slots.js";
+import { type TlsMaterial, loadTls, selfSignedTls } from "../../server/tls.js";
+import * as nodePath from "node:path";
+
+export interface ServeFlags {
+  dir?: string;
+  bind?: string;
+  port?: string;
+  tokenFile?: string;
+  access?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsSelfSigned?: boolean;
+  corsOrigin?: string[];
+  allowNonLoopback?: boolean;
+  insecureNoTls?: boolean;
+  bodyLimit?: string;
+  maxTails?: string;
+}
+
+export function readTokenFile(path: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch (err) {
+    throw toCairnError(err, { path, what: "cannot read the token file" });
+  }
+  const token = text.trim();
+  if (token.length === 0) throw new CairnError(ErrorKind.Usage, "the token file is empty", { path });
+  return token;
+}
+
+function integerFlag(text: string, name: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new CairnError(ErrorKind.Usage, `${name} must be an integer in [${min}, ${max}], got "${text}"`);
+  }
+  return value;
+}
+
+function tlsFrom(flags: ServeFlags, bind: string): TlsMaterial | null {
+  if (flags.tlsSelfSigned && (flags.tlsCert || flags.tlsKey)) {
+    throw new CairnError(ErrorKind.Usage, "use either --tls-self-signed or --tls-cert/--tls-key, not both");
+  }
+  if (flags.tlsSelfSigned) return selfSignedTls([bind]);
+  if (flags.tlsCert || flags.tlsKey) {
+    if (!flags.tlsCert || !flags.tlsKey) throw new CairnError(ErrorKind.Usage, "--tls-cert and --tls-key go together");
+    return loadTls(flags.tlsCert, flags.tlsKey);
+  }
+  return null;
+}
+
+export function serveConfigFrom(flags: ServeFlags): ServeConfig {
+  const access = (flags.access ?? "read-write") as AccessMode;
+  if (!ACCESS_MODES.includes(access)) {
+    throw new CairnError(ErrorKind.Usage, `--access must be one of ${ACCESS_MODES.join(", ")}, got "${flags.access}"`);
+  }
+  const bind = flags.bind ?? DEFAULT_BIND;
+  return {
+    dir: flags.dir ? nodePath.resolve(flags.dir) : defaultPoolDir(),
+    bind,
+    port: flags.port === undefined ? DEFAULT_PORT : integerFlag(flags.port, "--port", 0, 65535),
+    token: flags.tokenFile ? readTokenFile(flags.tokenFile) : null,
+    access,
+    tls: tlsFrom(flags, bind),
+    corsOrigins: flags.corsOrigin ?? [],
+    bodyBytesMax: flags.bodyLimit === undefined ? BODY_BYTES_MAX_DEFAULT : parseSize(flags.bodyLimit),
+    streamSlotsMax:
+      flags.maxTails === undefined ? STREAM_SLOTS_MAX_DEFAULT : integerFlag(flags.maxTails, "--max-tails", 1, 4096),
+    allowNonLoopback: flags.allowNonLoopback === true,
+    insecureNoTls: flags.insecureNoTls === true,
+    sseHeartbeatMs: 2_000,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Message endpoints: append one (`{data, tags?, durability?}`), append a batch
+ * (`{items:[{data, tags?}], durability?}`, Cairn extension, atomic with respect to other
+ * writers) and get one by seq. Replies carry the wire envelope with byte-sorted keys.
+ */
+import type * as http from "node:http";
+import type { BatchItem, Durability } from "../../api/types.js";
+import { messageToWire } from "../../core/message.js";
+import { readJsonObject } from "../json-body.js";
+import { sendJson, usage } from "../respond.js";
+import type { ServerContext } from "../server-context.js";
+
+function durabilityFrom(body: Record<string, unknown>): Durability | undefined {
+  const durability = body.durability;
+  if (durability === undefined || durability === null) return undefined;
+  if (durability !== "fast" && durability !== "flush") throw usage(`durability must be fast or flush`);
+  return durability;
+}
+
+function tagsFrom(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((t) => typeof t !== "string" || t.length === 0)) {
+    throw usage("tags must be an array of non-empty strings");
+  }
+  return value as string[];
+}
+
+export async function appendMessage(
+  ctx: ServerContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  name: string,
+): Promise<void> {
+  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  if (!("data" in body)) throw usage('the body needs a "data" field', 'send {"data": …, "tags": […]}');
+  const tags = tagsFrom(body.tags);
+  const durability = durabilityFrom(body);
+  const pool = await ctx.pools.open(name);
+  const message = await pool.append(body.data, {
+    ...(tags === undefined ? {} : { tags }),
+    ...(durability === undefined ? {} : { durability }),
+  });
+  sendJson(res, 200, { message: messageToWire(message) });
+}
+
+export async function appendBatch(
+  ctx: ServerContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  name: string,
+): Promise<void> {
+  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  if (!Array.isArray(body.items)) throw usage('the body needs an "items" array of {data, tags?}');
+  const items: BatchItem[] = body.items.map((item: unknown, i: number) => {
+    if (item === null || typeof item !== "object" || !("data" in item)) throw usage(`items[${i}] needs a "data" field`);
+    const tags = tagsFrom((item as { tags?: unknown }).tags);
+    const data = (item as { data: unknown }).data;
+    return tags === undefined ? { data } : { data, tags };
+  });
+  const durability = durabilityFrom(body);
+  const pool = await ctx.pools.open(name);
+  const messages = await pool.appendBatch(items, durability === undefined ? {} : { durability });
+  sendJson(res, 200, { messages: messages.map(messageToWire) });
+}
+
+export async function getMessage(
+  ctx: ServerContext,
+  res: http.ServerResponse,
+  name: string,
+  seqText: string,
+): Promise<void> {
+  if (!/^\d{1,16}$/.test(seqText)) throw usage(`invalid seq "${seqText}"`);
+  const pool = await ctx.pools.open(name);
+  const message = await pool.get(Number(seqText));
+  sendJson(res, 200, { message: messageToWire(message) });
+}

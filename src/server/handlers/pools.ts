@@ -1,0 +1,79 @@
+/**
+ * Pool lifecycle endpoints: list, create, open, info, delete (and the Cairn extensions
+ * validate and truncate). Each calls the api Client through the shared pool handles.
+ */
+import type * as http from "node:http";
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import { readJsonObject } from "../json-body.js";
+import { PoolHandles } from "../pool-handles.js";
+import { sendJson, usage } from "../respond.js";
+import type { ServerContext } from "../server-context.js";
+
+export async function listPools(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
+  const listings = await ctx.pools.client.list();
+  const pools = listings.map((l) => l.info ?? { name: l.name, path: l.path, error: l.error });
+  sendJson(res, 200, { pools });
+}
+
+function sizeFrom(body: Record<string, unknown>): string | number | undefined {
+  const size = body.size_bytes ?? body.size;
+  if (size === undefined || size === null) return undefined;
+  if (typeof size !== "number" && typeof size !== "string") throw usage("size_bytes must be a number of bytes");
+  return size;
+}
+
+export async function createPool(
+  ctx: ServerContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const name = PoolHandles.checkName(body.pool);
+  const indexCapacity = body.index_capacity;
+  if (indexCapacity !== undefined && !(Number.isSafeInteger(indexCapacity) && (indexCapacity as number) >= 0)) {
+    throw usage("index_capacity must be a non-negative integer");
+  }
+  const size = sizeFrom(body);
+  const pool = await ctx.pools.create(name, {
+    ...(size === undefined ? {} : { size }),
+    ...(indexCapacity === undefined ? {} : { indexCapacity: indexCapacity as number }),
+  });
+  sendJson(res, 200, { pool: await pool.info() });
+}
+
+export async function openPool(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const name = PoolHandles.checkName(body.pool);
+  const pool = await ctx.pools.open(name);
+  sendJson(res, 200, { pool: await pool.info() });
+}
+
+export async function poolInfo(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
+  const pool = await ctx.pools.open(name);
+  sendJson(res, 200, { pool: await pool.info() });
+}
+
+export async function deletePool(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
+  await ctx.pools.delete(name);
+  sendJson(res, 200, { ok: true });
+}
+
+export async function validatePool(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
+  const pool = await ctx.pools.open(name);
+  sendJson(res, 200, { report: await pool.validate() });
+}
+
+export async function truncatePool(
+  ctx: ServerContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  name: string,
+): Promise<void> {
+  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const beforeSeq = body.before_seq;
+  if (!Number.isSafeInteger(beforeSeq) || (beforeSeq as number) < 1) {
+    throw new CairnError(ErrorKind.Usage, "before_seq must be an integer >= 1");
+  }
+  const pool = await ctx.pools.open(name);
+  sendJson(res, 200, { dropped: await pool.truncate(beforeSeq as number) });
+}

@@ -1,0 +1,21 @@
+/**
+ * Endpoints only the web UI uses: the session probe (does my token work, what may I
+ * do) and the catalog (every pool's info plus how many live streams watch it).
+ */
+import type * as http from "node:http";
+import { VERSION } from "../../version.js";
+import { sendJson } from "../respond.js";
+import type { ServerContext } from "../server-context.js";
+
+export async function uiSession(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
+  sendJson(res, 200, { ok: true, access: ctx.auth.access, token_required: ctx.auth.tokenRequired, version: VERSION });
+}
+
+export async function uiCatalog(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
+  const listings = await ctx.pools.client.list();
+  const pools = listings.map((l) => ({
+    ...(l.info ?? { name: l.name, path: l.path, error: l.error }),
+    streams: ctx.streams.openOn(l.name),
+  }));
+  sendJson(res, 200, { pools, streams_in_use: ctx.streams.inUse, streams_max: ctx.streams.slotsMax });
+}

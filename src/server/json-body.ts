@@ -1,0 +1,73 @@
+/**
+ * Reading request bodies: JSON only (`content-type: application/json`), at most
+ * `bodyBytesMax` (1 MiB by default). An oversize body is refused with 413 from its
+ * Content-Length before a byte is read, or as soon as the stream passes the limit.
+ */
+import type * as http from "node:http";
+import { ErrorKind } from "../core/errors.js";
+import { HttpError, usage } from "./respond.js";
+
+export const BODY_BYTES_MAX_DEFAULT = 1024 * 1024;
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(ErrorKind.Usage, `request body exceeds ${limit} bytes`, 413);
+}
+
+/** Parses the body as a JSON object; Usage (400) for bad JSON or a wrong content type. */
+export async function readJsonObject(
+  req: http.IncomingMessage,
+  bodyBytesMax: number,
+): Promise<Record<string, unknown>> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > bodyBytesMax) throw tooLarge(bodyBytesMax);
+  if (type !== "application/json") {
+    throw new HttpError(ErrorKind.Usage, `expected content-type application/json, got ${type || "none"}`, 400);
+  }
+  const { chunks, received } = await collect(req, bodyBytesMax);
+  const text = Buffer.concat(chunks, received).toString("utf8");
+  if (text.trim().length === 0) throw usage("request body is empty; expected a JSON object");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw usage(`request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw usage("request body must be a JSON object");
+  return value as Record<string, unknown>;
+}
+
+/** Collects the body without destroying the request on overflow (the caller answers 413). */
+function collect(req: http.IncomingMessage, bodyBytesMax: number): Promise<{ chunks: Buffer[]; received: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > bodyBytesMax) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(bodyBytesMax));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve({ chunks, received });
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("error", onError);
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Open pools shared by every request: one handle per pool name, opened through the api
+ * Client. Before reuse a cached handle is checked against the file on disk (device and
+ * inode), so a pool deleted or re-created behind the server's back is reopened, never
+ * read through a stale descriptor.
+ */
+import * as fs from "node:fs";
+import type { LocalPool } from "../api/backends/local.js";
+import type { Client } from "../api/client.js";
+import { validatePoolName } from "../api/pool-ref.js";
+import type { CreateOptions, Pool } from "../api/types.js";
+import { CairnError, ErrorKind } from "../core/errors.js";
+
+interface Entry {
+  pool: Pool;
+  path: string;
+  ino: number;
+  dev: number;
+  /** Streams reading through this handle; an evicted handle closes when the last one ends. */
+  leases: number;
+  evicted: boolean;
+}
+
+export class PoolHandles {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(readonly client: Client) {}
+
+  /** Checks a name taken from a URL or body: no paths, no traversal, no absolute paths. */
+  static checkName(name: unknown): string {
+    if (typeof name !== "string") throw new CairnError(ErrorKind.Usage, "pool must be a string");
+    validatePoolName(name);
+    return name;
+  }
+
+  async open(name: string): Promise<Pool> {
+    PoolHandles.checkName(name);
+    const cached = this.entries.get(name);
+    if (cached) {
+      const stat = statOrNull(cached.path);
+      if (stat && stat.ino === cached.ino && stat.dev === cached.dev) return cached.pool;
+      this.evict(name);
+    }
+    return this.remember(name, await this.client.open(name));
+  }
+
+  /** Opens the pool for a long-lived stream; call `release` when the stream ends. */
+  async lease(name: string): Promise<{ pool: Pool; release: () => void }> {
+    const pool = await this.open(name);
+    const entry = this.entries.get(name);
+    if (!entry || entry.pool !== pool) return { pool, release: () => void pool.close() };
+    entry.leases += 1;
+    let released = false;
+    return {
+      pool,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.leases -= 1;
+        if (entry.evicted && entry.leases === 0) void entry.pool.close();
+      },
+    };
+  }
+
+  async create(name: string, options: CreateOptions): Promise<Pool> {
+    PoolHandles.checkName(name);
+    this.evict(name);
+    return this.remember(name, await this.client.create(name, options));
+  }
+
+  async delete(name: string): Promise<void> {
+    PoolHandles.checkName(name);
+    this.evict(name);
+    await this.client.delete(name);
+  }
+
+  closeAll(): void {
+    for (const name of [...this.entries.keys()]) this.evict(name);
+  }
+
+  private remember(name: string, pool: Pool): Pool {
+    const path = (pool as LocalPool).path;
+    const stat = statOrNull(path);
+    if (stat) this.entries.set(name, { pool, path, ino: stat.ino, dev: stat.dev, leases: 0, evicted: false });
+    return pool;
+  }
+
+  /** Forgets a handle; it closes now, or when the last stream reading through it ends. */
+  private evict(name: string): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    this.entries.delete(name);
+    entry.evicted = true;
+    if (entry.leases === 0) void entry.pool.close();
+  }
+}
+
+function statOrNull(path: string): fs.Stats | null {
+  try {
+    return fs.statSync(path);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,17 @@
+/** What every handler shares: the pool handles, auth, CORS, limits and the UI assets. */
+import type { Auth } from "./auth.js";
+import type { CorsPolicy } from "./cors.js";
+import type { PoolHandles } from "./pool-handles.js";
+import type { StreamSlots } from "./stream-slots.js";
+import type { UiAssets } from "./ui-assets.js";
+
+export interface ServerContext {
+  pools: PoolHandles;
+  auth: Auth;
+  cors: CorsPolicy;
+  streams: StreamSlots;
+  ui: UiAssets;
+  bodyBytesMax: number;
+  /** Interval of SSE keep-alive comments and pool-info events. */
+  sseHeartbeatMs: number;
+}

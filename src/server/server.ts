@@ -1,0 +1,135 @@
+/**
+ * `startServer(config)`: the Cairn HTTP(S) server. Each request gets the protocol version
+ * header and CORS treatment, then goes to /healthz, the UI's static files, or the /v0 API
+ * (authenticated first). Whatever a handler throws is answered as the JSON error envelope
+ * with its kind's status; nothing else reaches the client.
+ */
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import { Client } from "../api/client.js";
+import { CairnError, ErrorKind } from "../core/errors.js";
+import { Auth } from "./auth.js";
+import type { ServeConfig } from "./config.js";
+import { CorsPolicy } from "./cors.js";
+import { PoolHandles } from "./pool-handles.js";
+import { PROTOCOL_HEADER, PROTOCOL_VERSION, sendError, sendJson } from "./respond.js";
+import { dispatchV0 } from "./routes.js";
+import type { ServerContext } from "./server-context.js";
+import { StreamSlots } from "./stream-slots.js";
+import { UiAssets, defaultUiDir } from "./ui-assets.js";
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:9700`. */
+  url: string;
+  port: number;
+  context: ServerContext;
+  close(): Promise<void>;
+}
+
+export function createContext(config: ServeConfig): ServerContext {
+  return {
+    pools: new PoolHandles(new Client({ dir: config.dir })),
+    auth: new Auth(config.token, config.access),
+    cors: new CorsPolicy(config.corsOrigins),
+    streams: new StreamSlots(config.streamSlotsMax),
+    ui: new UiAssets(config.uiDir ?? defaultUiDir()),
+    bodyBytesMax: config.bodyBytesMax,
+    sseHeartbeatMs: config.sseHeartbeatMs,
+  };
+}
+
+async function handleRequest(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  res.setHeader(PROTOCOL_HEADER, PROTOCOL_VERSION);
+  try {
+    const target = req.url ?? "/";
+    if (!target.startsWith("/")) throw new CairnError(ErrorKind.Usage, "request target must be a path");
+    const url = new URL(`http://localhost${target}`);
+    ctx.cors.apply(req, res);
+    if (req.method === "OPTIONS") return ctx.cors.preflight(req, res);
+    const path = url.pathname;
+    if (path === "/healthz") return sendJson(res, 200, { ok: true });
+    if (path === "/" || path === "/index.html") {
+      res.writeHead(302, { location: "/ui/" });
+      res.end();
+      return;
+    }
+    if (path === "/ui" || path.startsWith("/ui/")) {
+      if (req.method !== "GET" && req.method !== "HEAD") throw new CairnError(ErrorKind.Usage, "the UI is read-only");
+      if (ctx.ui.serve(req, res, path)) return;
+      throw new CairnError(ErrorKind.NotFound, `no UI file ${path}`);
+    }
+    if (path.startsWith("/v0/")) return await dispatchV0(ctx, req, res, url);
+    throw new CairnError(ErrorKind.NotFound, `no endpoint ${path}`);
+  } catch (err) {
+    if (!req.complete && !res.headersSent) await discardBody(req);
+    sendError(res, err);
+  }
+}
+
+/**
+ * Reads and drops what is left of a refused request's body (bounded), so the client reads
+ * our error instead of a connection reset from unread bytes.
+ */
+function discardBody(req: http.IncomingMessage, bytesMax = 64 * 1024 * 1024, timeoutMs = 5_000): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > bytesMax) {
+        req.socket.destroy();
+        done();
+      }
+    };
+    const timer = setTimeout(done, timeoutMs);
+    req.on("data", onData);
+    req.once("end", done);
+    req.once("error", done);
+    req.once("close", done);
+    req.resume();
+  });
+}
+
+export async function startServer(config: ServeConfig): Promise<RunningServer> {
+  const context = createContext(config);
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void handleRequest(context, req, res);
+  const server = config.tls
+    ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, listener)
+    : http.createServer(listener);
+  // A request has 30 s to arrive in full; responses (tails) may stream for longer.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
+    const body = JSON.stringify({ error: { kind: ErrorKind.Usage, message: "malformed HTTP request" } });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${PROTOCOL_HEADER}: ${PROTOCOL_VERSION}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      const message = err.code === "EADDRINUSE" ? `${config.bind}:${config.port} is already in use` : err.message;
+      reject(new CairnError(err.code === "EADDRINUSE" ? ErrorKind.Busy : ErrorKind.Io, message, { cause: err }));
+    });
+    server.listen(config.port, config.bind, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.bind.includes(":") ? `[${config.bind}]` : config.bind;
+  return {
+    url: `${config.tls ? "https" : "http"}://${host}:${port}`,
+    port,
+    context,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        context.pools.closeAll();
+      }),
+  };
+}

@@ -1,0 +1,14 @@
+/** Starts an api follow for a tail or SSE stream from its checked query parameters. */
+import type { Follower, Gap, Pool } from "../api/types.js";
+import type { TailParams } from "./tail-params.js";
+
+export function followFromParams(pool: Pool, params: TailParams, onGap: (gap: Gap) => void): Follower {
+  return pool.follow({
+    from: params.from,
+    tags: params.tags,
+    gap: params.gap,
+    onGap,
+    ...(params.max === undefined ? {} : { limit: params.max }),
+    ...(params.timeoutMs === undefined ? {} : { idleTimeoutMs: params.timeoutMs }),
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Query parameters of a tail or SSE request, checked and turned into api FollowOptions.
+ *
+ *   since_seq=N     start at seq N (inclusive); older seqs that left the pool are a gap
+ *   last=N          start at the newest N retained messages (Cairn extension)
+ *   since_time=T    start at the first message at or after RFC 3339 time T (Cairn extension)
+ *   from=oldest     start at the oldest retained message (Cairn extension; default: live edge)
+ *   max=N           end the stream after N messages
+ *   timeout_ms=N    end the stream when no message arrives for N ms (0: at the current end); <= 30000
+ *   tag=T           only messages carrying T; repeat for AND
+ *   gap_policy=continue|error
+ *   notices=1       emit `{"notice":{"kind":"drop",…}}` lines for gaps (Cairn extension)
+ */
+import type { GapPolicy, StartAt } from "../api/types.js";
+import { parseTimeNs } from "../core/time.js";
+import { usage } from "./respond.js";
+
+export const TAIL_TIMEOUT_MS_MAX = 30_000;
+
+export interface TailParams {
+  from: StartAt;
+  max: number | undefined;
+  timeoutMs: number | undefined;
+  tags: string[];
+  gap: GapPolicy;
+  notices: boolean;
+}
+
+function integer(
+  params: URLSearchParams,
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  const text = params.get(name);
+  if (text === null) return undefined;
+  if (!/^\d+$/.test(text)) throw usage(`${name} must be a non-negative integer, got "${text}"`);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw usage(`${name} must be between ${min} and ${max}, got ${text}`);
+  }
+  return value;
+}
+
+/** `lastEventId` (SSE reconnects) wins over the query's start position. */
+export function parseTailParams(params: URLSearchParams, lastEventId?: string): TailParams {
+  const sinceSeq = integer(params, "since_seq", 0);
+  const last = integer(params, "last", 0);
+  const sinceTime = params.get("since_time");
+  const fromText = params.get("from");
+  const starts = [sinceSeq !== undefined, last !== undefined, sinceTime !== null, fromText !== null].filter(Boolean);
+  if (starts.length > 1) throw usage("give at most one of since_seq, last, since_time, from");
+  let from: StartAt = "live";
+  if (sinceSeq !== undefined) from = { seq: Math.max(1, sinceSeq) };
+  else if (last !== undefined) from = { last };
+  else if (sinceTime !== null) from = { timeNs: parseTimeNs(sinceTime) };
+  else if (fromText !== null) {
+    if (fromText !== "oldest" && fromText !== "live") throw usage(`from must be oldest or live, got "${fromText}"`);
+    from = fromText;
+  }
+  if (lastEventId !== undefined && /^\d+$/.test(lastEventId)) from = { seq: Number(lastEventId) + 1 };
+  const gapText = params.get("gap_policy") ?? "continue";
+  if (gapText !== "continue" && gapText !== "error") {
+    throw usage(`gap_policy must be continue or error, got "${gapText}"`);
+  }
+  const tags = params.getAll("tag");
+  if (tags.some((t) => t.length === 0)) throw usage("tag must not be empty");
+  const timeoutMs = integer(params, "timeout_ms", 0, TAIL_TIMEOUT_MS_MAX);
+  const max = integer(params, "max", 1);
+  const noticesText = params.get("notices");
+  return { from, max, timeoutMs, tags, gap: gapText, notices: noticesText === "1" || noticesText === "true" };
+}
