@@ -11,6 +11,10 @@ export interface GlobalOptions {
   dir?: string;
   color: ColorMode;
   json?: boolean;
+  token?: string;
+  tokenFile?: string;
+  tlsCa?: string;
+  tlsSkipVerify?: boolean;
 }
 
 export function buildProgram(): Command {
@@ -19,6 +23,11 @@ export function buildProgram(): Command {
     .version(VERSION, "-V, --version", "print the version")
     .addOption(new Option("--dir <dir>", "pool directory (default: $CAIRN_DIR or ~/.cairn/pools)"))
     .addOption(new Option("--color <when>", "colour output").choices(["auto", "always", "never"]).default("auto"))
+    .addOption(new Option("--json", "structured output as JSON (commands that print results)"))
+    .addOption(new Option("--token <token>", "bearer token for remote pools (default: $CAIRN_TOKEN)"))
+    .addOption(new Option("--token-file <file>", "read the bearer token for remote pools from a file"))
+    .addOption(new Option("--tls-ca <file>", "PEM CA certificate to trust for https pools"))
+    .addOption(new Option("--tls-skip-verify", "accept any server certificate (testing only)"))
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: () => {} });

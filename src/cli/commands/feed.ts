@@ -1,0 +1,141 @@
+/**
+ * `cairn feed POOL [DATA] | -f FILE | stdin`: appends JSON messages and prints one receipt
+ * `{"meta":{"tags":[…]},"seq":N,"time":"…"}` per message. Streams are read chunk by chunk
+ * and appended in batches (one appendBatch per chunk or per batch limit), so input of any
+ * length runs in bounded memory and many feeds can share a pool.
+ */
+import * as fs from "node:fs";
+import type { Command } from "commander";
+import type { BatchItem, Durability, Message, Pool } from "../../api/types.js";
+import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { clientFor } from "../client-factory.js";
+import { type InputFormat, RecordSplitter } from "../input-records.js";
+import { notice } from "../output.js";
+import { writeOut } from "../stdout-writer.js";
+
+export interface FeedOptions {
+  file?: string;
+  in: InputFormat;
+  tag?: string[];
+  durability: Durability;
+  create?: boolean;
+  size?: string;
+  errors: "stop" | "skip";
+}
+
+/** Bounds on one appendBatch: a chunk of stdin rarely reaches them. */
+const BATCH_ITEMS_MAX = 4096;
+const BATCH_CHARS_MAX = 4 * 1024 * 1024;
+
+function receiptLine(message: Message): string {
+  return `${JSON.stringify({ meta: { tags: message.tags }, seq: message.seq, time: message.time })}\n`;
+}
+
+async function openPool(command: Command, ref: string, options: FeedOptions): Promise<Pool> {
+  const client = clientFor(command);
+  if (options.size !== undefined && !options.create)
+    throw new CairnError(ErrorKind.Usage, "--size only applies with --create");
+  if (!options.create) return client.open(ref);
+  return client.openOrCreate(ref, options.size === undefined ? {} : { size: options.size });
+}
+
+export async function runFeed(
+  ref: string,
+  data: string | undefined,
+  options: FeedOptions,
+  command: Command,
+): Promise<void> {
+  if (data !== undefined && options.file !== undefined)
+    throw new CairnError(ErrorKind.Usage, "give the message as DATA or with --file, not both");
+  const tags = options.tag ?? [];
+  let single: unknown;
+  if (data !== undefined) {
+    try {
+      single = JSON.parse(data);
+    } catch (err) {
+      throw new CairnError(ErrorKind.Usage, `DATA is not valid JSON (${(err as Error).message})`, {
+        hint: `quote the JSON for your shell, e.g. cairn feed ${ref} '{"ok":true}'`,
+      });
+    }
+  }
+  const pool = await openPool(command, ref, options);
+  try {
+    if (data !== undefined) {
+      const message = await pool.append(single, { tags, durability: options.durability });
+      await writeOut(receiptLine(message));
+      return;
+    }
+    const skipped = await feedStream(pool, inputStream(options.file), tags, options);
+    if (skipped > 0) process.exitCode = 1;
+  } finally {
+    await pool.close();
+  }
+}
+
+function inputStream(file: string | undefined): NodeJS.ReadableStream {
+  if (file === undefined || file === "-") return process.stdin;
+  try {
+    const fd = fs.openSync(file, "r");
+    return fs.createReadStream("", { fd, highWaterMark: 256 * 1024 });
+  } catch (err) {
+    throw toCairnError(err, { path: file, what: "cannot read input file" });
+  }
+}
+
+/** Appends every record of `stream`; returns how many bad records were skipped. */
+async function feedStream(
+  pool: Pool,
+  stream: NodeJS.ReadableStream,
+  tags: string[],
+  options: FeedOptions,
+): Promise<number> {
+  stream.setEncoding("utf8");
+  const splitter = new RecordSplitter(options.in);
+  let batch: BatchItem[] = [];
+  let batchChars = 0;
+  let skipped = 0;
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchChars = 0;
+    const messages = await pool.appendBatch(items, { durability: options.durability });
+    let out = "";
+    for (const message of messages) out += receiptLine(message);
+    await writeOut(out);
+  };
+
+  const take = async (records: ReturnType<RecordSplitter["push"]>) => {
+    for (const record of records) {
+      if (!record.ok) {
+        const where = record.line > 0 ? `line ${record.line}: ` : "";
+        if (options.errors === "stop") {
+          await flush();
+          throw new CairnError(ErrorKind.Usage, `${where}${record.message}`, {
+            hint: "fix the input, or use --errors skip to skip bad records",
+          });
+        }
+        skipped += 1;
+        notice("skipped", `${where}${record.message}`, record.line > 0 ? { line: record.line } : {});
+        continue;
+      }
+      batch.push({ data: record.value, tags });
+      batchChars += record.chars;
+      if (batch.length >= BATCH_ITEMS_MAX || batchChars >= BATCH_CHARS_MAX) await flush();
+    }
+  };
+
+  try {
+    for await (const chunk of stream) {
+      await take(splitter.push(chunk as string));
+      await flush(); // a chunk boundary is a pause in the input: make its messages visible now
+    }
+    await take(splitter.end());
+    await flush();
+  } finally {
+    if (stream !== process.stdin) (stream as fs.ReadStream).destroy?.();
+    else process.stdin.pause();
+  }
+  return skipped;
+}

@@ -1,0 +1,120 @@
+/**
+ * `cairn follow POOL`: prints messages as they arrive (from the live edge by default, or
+ * from --tail N / --since / --from SEQ), filtered by --tag (AND) and --where (jq, AND).
+ * Ends with --one / --limit, with --no-wait at the current end, on --timeout inactivity
+ * (exit 124), or when the reader of stdout goes away.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Command } from "commander";
+import type { Follower, Gap, GapPolicy, Message, StartAt } from "../../api/types.js";
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import { nowNs, parseSinceNs } from "../../core/time.js";
+import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../arguments.js";
+import { batchesOf } from "../batch-iterator.js";
+import { clientFor } from "../client-factory.js";
+import { type MessageFormat, defaultFormat, formatMessage } from "../message-format.js";
+import { notice } from "../output.js";
+import { onStdoutClosed, stdoutClosed, writeOut } from "../stdout-writer.js";
+
+export interface FollowCliOptions {
+  tail?: string;
+  since?: string;
+  from?: string;
+  tag?: string[];
+  where?: string[];
+  one?: boolean;
+  limit?: string;
+  timeout?: string;
+  dataOnly?: boolean;
+  format?: MessageFormat;
+  replay?: string;
+  gap: GapPolicy;
+  quietDrops?: boolean;
+  wait: boolean;
+}
+
+export const TIMEOUT_EXIT_CODE = 124;
+const BATCH_MAX = 512;
+
+function startAtFrom(options: FollowCliOptions): StartAt {
+  const given = [options.tail, options.since, options.from].filter((v) => v !== undefined).length;
+  if (given > 1) throw new CairnError(ErrorKind.Usage, "use only one of --tail, --since and --from");
+  if (options.tail !== undefined) return { last: parseCount(options.tail, "--tail", { allowZero: true }) };
+  if (options.since !== undefined) return { timeNs: parseSinceNs(options.since) };
+  if (options.from !== undefined) return { seq: parseSeq(options.from, "--from") };
+  return "live";
+}
+
+function gapNotice(gap: Gap): void {
+  notice("drop", `${gap.count} message(s) left the pool before they were read (seq ${gap.fromSeq}..${gap.toSeq})`, {
+    from_seq: gap.fromSeq,
+    to_seq: gap.toSeq,
+    count: gap.count,
+  });
+}
+
+export async function runFollow(ref: string, options: FollowCliOptions, command: Command): Promise<void> {
+  const from = startAtFrom(options);
+  const limit = options.one ? 1 : options.limit === undefined ? undefined : parseCount(options.limit, "--limit");
+  if (options.one && options.limit !== undefined)
+    throw new CairnError(ErrorKind.Usage, "use --one or --limit, not both");
+  const idleTimeoutMs = options.timeout === undefined ? undefined : parseSecondsToMs(options.timeout, "--timeout");
+  const replaySpeed = options.replay === undefined ? undefined : parsePositiveNumber(options.replay, "--replay");
+  if (replaySpeed !== undefined && options.tail === undefined && options.since === undefined)
+    throw new CairnError(ErrorKind.Usage, "--replay needs --tail or --since (it replays history at its recorded pace)");
+  const format = options.format ?? defaultFormat();
+  const dataOnly = options.dataOnly === true;
+  // Compile jq before anything is read: a bad expression is a Usage error up front.
+  const where =
+    options.where && options.where.length > 0
+      ? await (await import("../where-filter.js")).WhereFilter.compile(options.where)
+      : null;
+
+  const pool = await clientFor(command).open(ref);
+  const abort = new AbortController();
+  onStdoutClosed(() => abort.abort());
+  const readOptions = {
+    from,
+    gap: options.gap,
+    signal: abort.signal,
+    ...(options.tag && options.tag.length > 0 ? { tags: options.tag } : {}),
+    ...(options.quietDrops ? {} : { onGap: gapNotice }),
+    ...(where === null && limit !== undefined ? { limit } : {}),
+  };
+  let follower: Follower | null = null;
+  const source: AsyncIterable<Message> = options.wait
+    ? (follower = pool.follow(idleTimeoutMs === undefined ? readOptions : { ...readOptions, idleTimeoutMs }))
+    : pool.read(readOptions);
+
+  const startNs = nowNs();
+  let previousNs: bigint | null = null;
+  let delivered = 0;
+  try {
+    outer: for await (const batch of batchesOf(source, BATCH_MAX)) {
+      const selected = where ? where.select(batch) : batch;
+      let out = "";
+      for (const message of selected) {
+        if (replaySpeed !== undefined && message.timeNs < startNs) {
+          if (previousNs !== null && message.timeNs > previousNs) {
+            await writeOut(out);
+            out = "";
+            await sleep(Number(message.timeNs - previousNs) / 1e6 / replaySpeed);
+          }
+          previousNs = message.timeNs;
+        }
+        out += formatMessage(message, { format, dataOnly });
+        delivered += 1;
+        if (limit !== undefined && delivered >= limit) {
+          await writeOut(out);
+          break outer;
+        }
+      }
+      await writeOut(out);
+      if (stdoutClosed()) break;
+    }
+  } finally {
+    abort.abort();
+    await pool.close();
+  }
+  if (follower?.timedOut && (limit === undefined || delivered < limit)) process.exitCode = TIMEOUT_EXIT_CODE;
+}

@@ -1,0 +1,119 @@
+/**
+ * `cairn tap POOL -- CMD ARGS…`: runs a command and records it in a pool: a `start`
+ * message, one `line` message per line of stdout/stderr (a partial last line is flushed
+ * at the end), and an `exit` message once all output is drained. The child's output is
+ * passed through; SIGINT/SIGTERM are forwarded; tap exits with the child's code, or
+ * 128 + signal number when the child died of a signal.
+ */
+import { spawn } from "node:child_process";
+import * as os from "node:os";
+import type { Readable } from "node:stream";
+import type { Command } from "commander";
+import type { BatchItem, Pool } from "../../api/types.js";
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import { clientFor } from "../client-factory.js";
+
+export interface TapOptions {
+  tag?: string[];
+}
+
+const LIFECYCLE_TAG = "lifecycle";
+
+/** Appends in arrival order: each batch waits for the previous one. */
+class OrderedAppender {
+  private chain: Promise<unknown> = Promise.resolve();
+  private failure: unknown = null;
+
+  constructor(private readonly pool: Pool) {}
+
+  add(items: BatchItem[]): void {
+    if (items.length === 0) return;
+    this.chain = this.chain
+      .then(() => this.pool.appendBatch(items))
+      .catch((err) => {
+        this.failure ??= err;
+      });
+  }
+
+  async drain(): Promise<void> {
+    await this.chain;
+    if (this.failure) throw this.failure;
+  }
+}
+
+function captureLines(
+  stream: Readable,
+  name: "stdout" | "stderr",
+  passThrough: NodeJS.WriteStream,
+  emit: (items: BatchItem[]) => void,
+  tags: string[],
+): Promise<void> {
+  let partial = "";
+  stream.setEncoding("utf8");
+  const item = (line: string): BatchItem => ({ data: { kind: "line", stream: name, line }, tags: [...tags, name] });
+  stream.on("data", (chunk: string) => {
+    passThrough.write(chunk);
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    emit(parts.map((l) => item(l.endsWith("\r") ? l.slice(0, -1) : l)));
+  });
+  return new Promise((resolve) => {
+    stream.on("close", () => {
+      if (partial.length > 0) emit([item(partial)]);
+      partial = "";
+      resolve();
+    });
+  });
+}
+
+export async function runTap(ref: string, argv: string[], options: TapOptions, command: Command): Promise<void> {
+  if (argv.length === 0)
+    throw new CairnError(ErrorKind.Usage, "tap needs a command to run", { hint: "cairn tap POOL -- CMD ARGS…" });
+  const tags = options.tag ?? [];
+  const pool = await clientFor(command).open(ref);
+  const appender = new OrderedAppender(pool);
+  const started = process.hrtime.bigint();
+  const [file, ...args] = argv as [string, ...string[]];
+  const child = spawn(file, args, { stdio: ["inherit", "pipe", "pipe"] });
+  const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+  const spawned = await Promise.race([
+    new Promise<null>((resolve) => child.once("spawn", () => resolve(null))),
+    spawnError,
+  ]);
+  if (spawned) {
+    await pool.close();
+    const code = (spawned as NodeJS.ErrnoException).code;
+    throw new CairnError(
+      code === "ENOENT" ? ErrorKind.NotFound : ErrorKind.Usage,
+      `cannot run ${file}: ${spawned.message}`,
+    );
+  }
+  appender.add([{ data: { kind: "start", cmd: argv, pid: child.pid }, tags: [...tags, LIFECYCLE_TAG] }]);
+
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = forward("SIGINT");
+  const onTerm = forward("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  const emit = (items: BatchItem[]) => appender.add(items);
+  const drained = Promise.all([
+    captureLines(child.stdout as Readable, "stdout", process.stdout, emit, tags),
+    captureLines(child.stderr as Readable, "stderr", process.stderr, emit, tags),
+  ]);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once("exit", (c, s) => resolve([c, s])),
+  );
+  await drained;
+  process.off("SIGINT", onInt);
+  process.off("SIGTERM", onTerm);
+  const elapsedMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
+  const exit =
+    signal === null ? { kind: "exit", code, elapsed_ms: elapsedMs } : { kind: "exit", signal, elapsed_ms: elapsedMs };
+  appender.add([{ data: exit, tags: [...tags, LIFECYCLE_TAG] }]);
+  try {
+    await appender.drain();
+  } finally {
+    await pool.close();
+  }
+  process.exitCode = signal === null ? (code ?? 1) : 128 + (os.constants.signals[signal] ?? 0);
+}
