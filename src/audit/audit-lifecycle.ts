@@ -1,0 +1,195 @@
+/**
+ * Starting, completing and abandoning an audit: each step updates audits.json and emits
+ * its event with the spec's payload (audit_started, audit_completed, audit_abandoned).
+ */
+import * as fs from "node:fs";
+import * as nodePath from "node:path";
+import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
+import { type AuditContext, currentAudit, requireInProgress } from "./audit-context.js";
+import { type PhaseState, phaseCounts, phasesOf } from "./audit-phases.js";
+import { writeAuditReport } from "./audit-report.js";
+import type { AuditRecord } from "./audit-store.js";
+import { type AuditDocument, requireAuditDocument } from "./document.js";
+import { emitAuditAbandoned, emitAuditCompleted, emitAuditStarted, emitVerificationFailed, emitVerificationPassed } from "./emit-helpers.js";
+import { gitInfo } from "./git-info.js";
+import { compareManifests } from "./manifest-compare.js";
+import { captureAndStore, loadStored } from "./manifest-store.js";
+import { formatTimestamp, timestampMs } from "./timestamps.js";
+import { runVerifyCommand } from "./verify-command.js";
+
+export interface StartOptions {
+  project?: string;
+  slug?: string;
+  tags?: string[];
+  /** Write the setup block's files (setup-block format) into the project. Default true. */
+  writeSetupFiles?: boolean;
+}
+
+export function readDocumentFile(path: string): AuditDocument {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch (err) {
+    throw toCairnError(err, { path, what: "cannot read audit document" });
+  }
+  return requireAuditDocument(text, path);
+}
+
+export async function startAudit(ctx: AuditContext, documentPath: string, options: StartOptions = {}): Promise<AuditRecord> {
+  const document = readDocumentFile(documentPath);
+  const project = options.project ?? nodePath.basename(ctx.projectDir);
+  const slug = options.slug ?? document.slug;
+  const busy = ctx.storage
+    .listAudits()
+    .find((a) => a.status === "in_progress" && (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);
+  if (busy)
+    throw new CairnError(ErrorKind.AlreadyExists, `audit ${busy.slug} (${busy.id.slice(0, 8)}) is already in progress here`, {
+      hint: "finish it with `cairn audit complete` or `cairn audit abandon --reason R` first",
+    });
+  if (options.writeSetupFiles !== false && document.format === "setup-block") writeSetupFiles(ctx.projectDir, document);
+  const git = gitInfo(ctx.projectDir);
+  const now = formatTimestamp();
+  const phases: PhaseState[] = document.phases.map((p) => ({
+    number: p.number,
+    title: p.title,
+    file: p.file,
+    verify: p.verify,
+    status: "pending",
+    attempts: 0,
+  }));
+  const metadata: Record<string, unknown> = {
+    root: ctx.projectDir,
+    document: nodePath.resolve(documentPath),
+    document_format: document.format,
+    document_title: document.title,
+  };
+  if (git.branch) metadata.git_branch = git.branch;
+  if (git.commit) metadata.git_commit = git.commit;
+  const id = ctx.storage.saveAudit({
+    project,
+    slug,
+    date: now.slice(0, 10),
+    status: "in_progress",
+    phases_total: phases.length,
+    phases_completed: 0,
+    phases_skipped: 0,
+    started_at: now,
+    tags: options.tags ?? [],
+    metadata,
+    phases,
+  });
+  await captureAndStore(ctx, id, "pre");
+  emitAuditStarted(ctx.emitter, id, {
+    project,
+    slug,
+    phases_total: phases.length,
+    git_branch: git.branch,
+    git_commit: git.commit,
+  });
+  return ctx.storage.getAudit(id) as AuditRecord;
+}
+
+function writeSetupFiles(projectDir: string, document: AuditDocument): void {
+  for (const file of document.setupFiles) {
+    const target = nodePath.resolve(projectDir, file.path);
+    if (!target.startsWith(`${projectDir}${nodePath.sep}`))
+      throw new CairnError(ErrorKind.Usage, `setup file "${file.path}" would be written outside the project`);
+    try {
+      fs.mkdirSync(nodePath.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+    } catch (err) {
+      throw toCairnError(err, { path: target, what: "cannot write setup file" });
+    }
+  }
+}
+
+export interface CompleteResult {
+  audit: AuditRecord;
+  reportPath: string;
+  testsPassed: boolean | null;
+}
+
+export async function completeAudit(
+  ctx: AuditContext,
+  options: { auditId?: string; testCommand?: string | null } = {},
+): Promise<CompleteResult> {
+  const audit = currentAudit(ctx, options.auditId);
+  requireInProgress(audit);
+  const open = phasesOf(audit).filter((p) => p.status !== "completed" && p.status !== "skipped");
+  if (open.length > 0)
+    throw new CairnError(
+      ErrorKind.Usage,
+      `phases not finished: ${open.map((p) => `${p.number} (${p.status})`).join(", ")}`,
+      { hint: "verify or skip them (`cairn phase verify N`, `cairn phase skip N --reason R`), or abandon the audit" },
+    );
+  const testCommand = options.testCommand === undefined ? ctx.testCommand : options.testCommand;
+  let testsPassed: boolean | null = null;
+  if (testCommand) {
+    const result = await runVerifyCommand(testCommand, { cwd: ctx.projectDir, timeoutMs: ctx.verifyTimeoutMs });
+    testsPassed = result.exitCode === 0;
+    const fields = { command: result.command, exit_code: result.exitCode, duration_ms: result.durationMs, stage: "completion" };
+    if (testsPassed) emitVerificationPassed(ctx.emitter, audit.id, lastPhase(audit), fields);
+    else {
+      emitVerificationFailed(ctx.emitter, audit.id, lastPhase(audit), { ...fields, output: result.output });
+      return { audit, reportPath: "", testsPassed };
+    }
+  }
+  const pre = loadStored(ctx, audit.id, "pre");
+  const post = await captureAndStore(ctx, audit.id, "post");
+  const diff = pre ? compareManifests(pre, post) : { added: [], modified: [], deleted: [], unchanged_count: 0 };
+  const counts = phaseCounts(audit);
+  const completedAt = formatTimestamp();
+  const git = gitInfo(ctx.projectDir);
+  const totals = {
+    duration_seconds: secondsBetween(audit.started_at, completedAt),
+    phases_completed: counts.completed,
+    phases_skipped: counts.skipped,
+    files_created: diff.added.length,
+    files_modified: diff.modified.length,
+    files_deleted: diff.deleted.length,
+  };
+  const reportPath = writeAuditReport(ctx, { ...audit, ...totals, completed_at: completedAt, status: "completed" });
+  ctx.storage.updateAudit(audit.id, (current) => ({
+    ...totals,
+    status: "completed",
+    completed_at: completedAt,
+    report: reportPath,
+    metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
+  }));
+  emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
+  return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
+}
+
+function lastPhase(audit: AuditRecord): number {
+  const numbers = phasesOf(audit).map((p) => p.number);
+  return numbers.length > 0 ? Math.max(...numbers) : 1;
+}
+
+export function secondsBetween(from: unknown, to: unknown): number {
+  const a = timestampMs(from);
+  const b = timestampMs(to);
+  if (a === null || b === null) return 0;
+  return Math.round(Math.max(0, b - a)) / 1000;
+}
+
+export function abandonAudit(
+  ctx: AuditContext,
+  options: { auditId?: string; reason: string; status?: "abandoned" | "failed" },
+): AuditRecord {
+  const audit = currentAudit(ctx, options.auditId);
+  requireInProgress(audit);
+  const counts = phaseCounts(audit);
+  const now = formatTimestamp();
+  ctx.storage.updateAudit(audit.id, {
+    status: options.status ?? "abandoned",
+    completed_at: now,
+    abandon_reason: options.reason,
+    duration_seconds: secondsBetween(audit.started_at, now),
+  });
+  emitAuditAbandoned(ctx.emitter, audit.id, {
+    reason: options.reason,
+    phases_completed: counts.completed,
+    phases_remaining: counts.remaining,
+  });
+  return ctx.storage.getAudit(audit.id) as AuditRecord;
+}
