@@ -21,7 +21,7 @@ export interface DoctorReport {
   remediation_hints: string[];
 }
 
-async function examine(command: Command, ref: string): Promise<DoctorReport> {
+async function examine(command: Command, ref: string, label: string): Promise<DoctorReport> {
   const client = clientFor(command);
   const resolved = client.resolve(ref);
   const path = resolved.kind === "local" ? resolved.path : null;
@@ -30,7 +30,7 @@ async function examine(command: Command, ref: string): Promise<DoctorReport> {
     try {
       const report = await pool.validate();
       return {
-        pool_ref: ref,
+        pool_ref: label,
         path: report.path,
         status: report.status,
         last_good_seq: report.lastGoodSeq,
@@ -49,7 +49,7 @@ async function examine(command: Command, ref: string): Promise<DoctorReport> {
     const issue: ValidationIssue = { code: "open_failed", severity: "error", message: error.message };
     if (error.offset !== undefined) issue.offset = error.offset;
     return {
-      pool_ref: ref,
+      pool_ref: label,
       path: error.path ?? path,
       status: "corrupt",
       last_good_seq: null,
@@ -83,13 +83,15 @@ export async function runDoctor(refs: string[], options: { all?: boolean }, comm
   if (options.all && refs.length > 0) throw new CairnError(ErrorKind.Usage, "give pool names or --all, not both");
   if (!options.all && refs.length === 0)
     throw new CairnError(ErrorKind.Usage, "name the pools to check, or use --all", { hint: "cairn doctor --all" });
-  const targets = options.all ? (await clientFor(command).list()).map((l) => l.path) : refs;
+  const targets = options.all
+    ? (await clientFor(command).list()).map((l) => ({ ref: l.path, label: l.name }))
+    : refs.map((ref) => ({ ref, label: ref }));
   const json = globalOptionsOf(command).json === true;
   const progress = options.all === true && process.stderr.isTTY === true;
   const reports: DoctorReport[] = [];
-  for (const [i, ref] of targets.entries()) {
-    if (progress) process.stderr.write(`\r\u001b[2Kchecking ${i + 1}/${targets.length} ${ref}`);
-    const report = await examine(command, ref);
+  for (const [i, { ref, label }] of targets.entries()) {
+    if (progress) process.stderr.write(`\r\u001b[2Kchecking ${i + 1}/${targets.length} ${label}`);
+    const report = await examine(command, ref, label);
     reports.push(report);
     if (!json) {
       if (progress) process.stderr.write("\r\u001b[2K");

@@ -1,0 +1,232 @@
+/** `cairn audit validate|start|status|complete|abandon|run|list|show`: parse flags, call src/audit, format. */
+import * as fs from "node:fs";
+import { findAudit } from "../../audit/audit-context.js";
+import { abandonAudit, completeAudit, startAudit } from "../../audit/audit-lifecycle.js";
+import { type PhaseState, phasesOf } from "../../audit/audit-phases.js";
+import type { AuditRecord } from "../../audit/audit-store.js";
+import { parseAuditDocument } from "../../audit/document.js";
+import type { Event } from "../../audit/event.js";
+import { timestampMs } from "../../audit/timestamps.js";
+import { runAudit } from "../../audit/unattended-run.js";
+import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { paint, printJson } from "../output.js";
+import { cliAuditContext } from "./cli-context.js";
+import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
+
+interface JsonFlag {
+  json?: boolean;
+}
+
+export async function runValidate(path: string, options: JsonFlag): Promise<void> {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch (err) {
+    throw toCairnError(err, { path, what: "cannot read audit document" });
+  }
+  const result = parseAuditDocument(text);
+  const summary = {
+    valid: result.document !== null,
+    path,
+    format: result.document?.format ?? null,
+    title: result.document?.title ?? null,
+    phases: (result.document?.phases ?? []).map((p) => ({ number: p.number, title: p.title, verify: p.verify.length })),
+    errors: result.errors,
+    warnings: result.warnings,
+  };
+  if (wantsJson(options)) printJson(summary);
+  else {
+    if (summary.valid) {
+      out(`${paint("green", "valid")} ${path}: ${summary.format} document "${summary.title}", ${summary.phases.length} phases`);
+      for (const p of summary.phases) out(`  ${p.number}. ${p.title} (${p.verify} verify commands)`);
+    } else out(`${paint("red", "invalid")} ${path}`);
+    for (const e of result.errors) out(`  ${paint("red", "error")} line ${e.line}: ${e.message}`);
+    for (const w of result.warnings) out(`  ${paint("yellow", "warning")} line ${w.line}: ${w.message}`);
+  }
+  if (!summary.valid) process.exitCode = 2; // a Usage problem with the input document
+}
+
+export async function runStart(
+  doc: string,
+  options: JsonFlag & { project?: string; slug?: string; tag?: string[]; setupFiles?: boolean },
+): Promise<void> {
+  const ctx = cliAuditContext();
+  const audit = await startAudit(ctx, doc, {
+    ...(options.project ? { project: options.project } : {}),
+    ...(options.slug ? { slug: options.slug } : {}),
+    ...(options.tag ? { tags: options.tag } : {}),
+    writeSetupFiles: options.setupFiles !== false,
+  });
+  if (wantsJson(options)) printJson(audit);
+  else {
+    out(`${paint("green", "started")} audit ${audit.project}/${audit.slug} (${audit.id})`);
+    printChecklist(audit);
+    out(paint("dim", `next: cairn phase start ${phasesOf(audit)[0]?.number ?? 1}`));
+  }
+  ctx.storage.close();
+}
+
+const marks: Record<string, string> = {
+  pending: "[ ]",
+  in_progress: "[~]",
+  completed: "[x]",
+  failed: "[!]",
+  skipped: "[-]",
+};
+
+function phaseLine(p: PhaseState): string {
+  const extra = [
+    p.attempts > 0 ? `${p.attempts} attempt${p.attempts === 1 ? "" : "s"}` : "",
+    p.duration_seconds !== undefined ? `${p.duration_seconds}s` : "",
+    p.reason ? `skipped: ${p.reason}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return `  ${marks[p.status] ?? "[?]"} ${p.number}. ${p.title}${extra ? paint("dim", ` (${extra})`) : ""}`;
+}
+
+function printChecklist(audit: AuditRecord): void {
+  for (const p of phasesOf(audit)) out(phaseLine(p));
+}
+
+function lastActivityMs(audit: AuditRecord): number | null {
+  const times = [audit.started_at, ...phasesOf(audit).flatMap((p) => [p.started_at, p.completed_at])]
+    .map((t) => timestampMs(t))
+    .filter((t): t is number => t !== null);
+  return times.length ? Math.max(...times) : null;
+}
+
+export async function runStatus(options: JsonFlag & { audit?: string }): Promise<void> {
+  const ctx = cliAuditContext();
+  const { currentAudit } = await import("../../audit/audit-context.js");
+  const audit = currentAudit(ctx, options.audit);
+  const last = lastActivityMs(audit);
+  const idleDays = last === null ? 0 : (Date.now() - last) / 86_400_000;
+  const stale = audit.status === "in_progress" && idleDays > ctx.staleDays;
+  const elapsed = last === null ? null : Math.round((Date.now() - (timestampMs(audit.started_at) ?? Date.now())) / 1000);
+  if (wantsJson(options)) printJson({ ...audit, stale, elapsed_seconds: elapsed });
+  else {
+    out(`${paint("bold", `${audit.project}/${audit.slug}`)}  ${audit.status}  ${paint("dim", audit.id)}`);
+    out(`  started ${audit.started_at}${elapsed !== null ? ` (${formatDuration(elapsed)} ago)` : ""}`);
+    out(`  ${audit.phases_completed ?? 0}/${audit.phases_total ?? 0} completed, ${audit.phases_skipped ?? 0} skipped`);
+    if (typeof audit.current_phase === "number") out(`  current phase: ${audit.current_phase}`);
+    printChecklist(audit);
+    if (stale)
+      out(paint("yellow", `  warning: no activity for ${Math.floor(idleDays)} days; this audit is stale (complete or abandon it)`));
+  }
+  ctx.storage.close();
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+  return `${Math.floor(seconds / 86400)}d ${Math.floor((seconds % 86400) / 3600)}h`;
+}
+
+export async function runComplete(options: JsonFlag & { audit?: string; testCommand?: string; tests?: boolean }): Promise<void> {
+  const ctx = cliAuditContext();
+  const testCommand = options.tests === false ? null : options.testCommand;
+  const result = await completeAudit(ctx, {
+    ...(options.audit ? { auditId: options.audit } : {}),
+    ...(testCommand === undefined ? {} : { testCommand }),
+  });
+  if (result.testsPassed === false) {
+    if (wantsJson(options)) printJson({ completed: false, reason: "test command failed", audit: result.audit.id });
+    else out(`${paint("red", "not completed:")} the test command failed; fix it and run \`cairn audit complete\` again`);
+    process.exitCode = 1;
+  } else if (wantsJson(options)) printJson({ ...result.audit, report_path: result.reportPath });
+  else {
+    const a = result.audit;
+    out(`${paint("green", "completed")} ${a.project}/${a.slug} in ${a.duration_seconds}s`);
+    out(`  phases: ${a.phases_completed} completed, ${a.phases_skipped} skipped`);
+    out(`  files: +${a.files_created} created, ~${a.files_modified} modified, -${a.files_deleted} deleted`);
+    out(`  report: ${result.reportPath}`);
+  }
+  ctx.storage.close();
+}
+
+export async function runAbandon(options: JsonFlag & { audit?: string; reason: string }): Promise<void> {
+  const ctx = cliAuditContext();
+  const audit = abandonAudit(ctx, { reason: options.reason, ...(options.audit ? { auditId: options.audit } : {}) });
+  if (wantsJson(options)) printJson(audit);
+  else out(`${paint("yellow", "abandoned")} ${audit.project}/${audit.slug}: ${options.reason}`);
+  ctx.storage.close();
+}
+
+export async function runRun(
+  doc: string,
+  options: JsonFlag & {
+    project?: string;
+    slug?: string;
+    tag?: string[];
+    maxAttempts?: string;
+    timeout?: string;
+    testCommand?: string;
+    tests?: boolean;
+  },
+): Promise<void> {
+  const ctx = cliAuditContext({
+    ...(options.timeout ? { timeoutSeconds: options.timeout } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  });
+  const json = wantsJson(options);
+  ctx.emitter.subscribe((event: Event) => {
+    const dict = event.toDict();
+    if (json) printJson(dict);
+    else out(formatEventLine(dict));
+  });
+  const testCommand = options.tests === false ? null : options.testCommand;
+  const result = await runAudit(ctx, doc, {
+    ...(options.project ? { project: options.project } : {}),
+    ...(options.slug ? { slug: options.slug } : {}),
+    ...(options.tag ? { tags: options.tag } : {}),
+    ...(testCommand === undefined ? {} : { testCommand }),
+  });
+  if (!json) {
+    if (result.passed) out(paint("green", `audit ${result.audit.slug} passed`));
+    else
+      out(
+        paint(
+          "red",
+          `audit ${result.audit.slug} failed${result.failedPhase !== null ? ` at phase ${result.failedPhase}` : " (test command)"}`,
+        ),
+      );
+  }
+  if (!result.passed) process.exitCode = 1;
+  ctx.storage.close();
+}
+
+export async function runList(options: JsonFlag & { project?: string; status?: string }): Promise<void> {
+  const ctx = cliAuditContext();
+  const audits = ctx.storage.listAudits(options.project).filter((a) => !options.status || a.status === options.status);
+  if (wantsJson(options)) for (const a of audits) printJson(a);
+  else if (audits.length === 0) out(paint("dim", "no audits"));
+  else
+    for (const a of audits)
+      out(
+        `${a.id.slice(0, 8)}  ${String(a.date).padEnd(10)}  ${a.status.padEnd(11)}  ${a.phases_completed ?? 0}/${a.phases_total ?? 0}  ${a.project}/${a.slug}`,
+      );
+  ctx.storage.close();
+}
+
+export async function runShow(id: string, options: JsonFlag & { events?: boolean }): Promise<void> {
+  const ctx = cliAuditContext();
+  const audit = findAudit(ctx, id);
+  const events = options.events ? ctx.storage.getEvents({ auditId: audit.id }) : undefined;
+  if (wantsJson(options)) printJson(events ? { ...audit, events } : audit);
+  else {
+    out(`${paint("bold", `${audit.project}/${audit.slug}`)}  ${audit.status}  ${audit.id}`);
+    for (const key of ["date", "started_at", "completed_at", "duration_seconds", "files_created", "files_modified", "files_deleted", "report"])
+      if (audit[key] !== undefined) out(`  ${key}: ${audit[key]}`);
+    printChecklist(audit);
+    for (const e of events ?? []) out(formatEventLine(e));
+  }
+  ctx.storage.close();
+}
+
+export function requireReason(reason: unknown): string {
+  if (typeof reason !== "string" || reason.trim() === "")
+    throw new CairnError(ErrorKind.Usage, "--reason must not be empty");
+  return reason;
+}

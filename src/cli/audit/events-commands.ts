@@ -1,0 +1,91 @@
+/** `cairn events list|export|import|clear` over the events pool in `.phaser/`. */
+import * as fs from "node:fs";
+import * as nodePath from "node:path";
+import { writeFileAtomic } from "../../audit/atomic-file.js";
+import { isEventType } from "../../audit/event.js";
+import { formatEventsJson, readEventsJsonFile } from "../../audit/events-json.js";
+import { PhaserStorage } from "../../audit/storage.js";
+import { parseSince } from "../../audit/timestamps.js";
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import { notice, paint, printJson } from "../output.js";
+import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
+
+interface FilterFlags {
+  json?: boolean;
+  audit?: string;
+  type?: string;
+  since?: string;
+  limit?: string;
+}
+
+function filtered(storage: PhaserStorage, options: FilterFlags) {
+  if (options.type !== undefined && !isEventType(options.type))
+    notice("warning", `"${options.type}" is not one of the 12 event types; matching it literally`);
+  const auditId = options.audit ? resolveAuditId(storage, options.audit) : undefined;
+  let events = storage.getEvents({
+    ...(auditId ? { auditId } : {}),
+    ...(options.type ? { eventType: options.type } : {}),
+    ...(options.since ? { since: parseSince(options.since) } : {}),
+  });
+  if (options.limit !== undefined) {
+    const limit = Number(options.limit);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new CairnError(ErrorKind.Usage, `--limit expects a positive integer, got "${options.limit}"`);
+    events = events.slice(-limit);
+  }
+  return events;
+}
+
+/** A full id, or a unique prefix of a stored audit's id (events of unknown audits match exactly). */
+function resolveAuditId(storage: PhaserStorage, idOrPrefix: string): string {
+  const matches = storage.listAudits().filter((a) => a.id.startsWith(idOrPrefix));
+  return matches.length === 1 ? (matches[0]?.id as string) : idOrPrefix;
+}
+
+export async function runEventsList(options: FilterFlags): Promise<void> {
+  const storage = new PhaserStorage();
+  const events = filtered(storage, options);
+  if (wantsJson(options)) for (const e of events) printJson(e);
+  else if (events.length === 0) out(paint("dim", "no events"));
+  else for (const e of events) out(formatEventLine(e));
+  storage.close();
+}
+
+export async function runEventsExport(options: FilterFlags & { output?: string }): Promise<void> {
+  const storage = new PhaserStorage();
+  const events = filtered(storage, options);
+  const text = formatEventsJson(events);
+  if (options.output) {
+    writeFileAtomic(nodePath.resolve(options.output), text);
+    notice("exported", `${events.length} events to ${options.output}`, { count: events.length, path: options.output });
+  } else process.stdout.write(text);
+  storage.close();
+}
+
+export async function runEventsImport(file: string, options: { json?: boolean }): Promise<void> {
+  const storage = new PhaserStorage();
+  const incoming = readEventsJsonFile(file);
+  const known = new Set([...storage.events.scan()].map((e) => e.dict.id));
+  const fresh = incoming.filter((e) => !known.has(e.id));
+  if (fresh.length > 0) storage.events.appendMany(fresh);
+  const result = { imported: fresh.length, skipped: incoming.length - fresh.length, path: file };
+  if (wantsJson(options)) printJson(result);
+  else out(`imported ${result.imported} events (${result.skipped} already present) from ${file}`);
+  storage.close();
+}
+
+export async function runEventsClear(options: { json?: boolean; before?: string; all?: boolean }): Promise<void> {
+  if (!options.before && !options.all)
+    throw new CairnError(ErrorKind.Usage, "say what to clear: --before TIME, or --all", {
+      hint: "e.g. cairn events clear --before 30d",
+    });
+  const storage = new PhaserStorage();
+  const count = storage.clearEvents(options.before ? parseSince(options.before) : undefined);
+  if (wantsJson(options)) printJson({ cleared: count });
+  else out(`cleared ${count} events`);
+  storage.close();
+}
+
+export function existsOrThrow(path: string): void {
+  if (!fs.existsSync(path)) throw new CairnError(ErrorKind.NotFound, `no such file: ${path}`, { path });
+}
