@@ -43,6 +43,7 @@ export function openAuditContext(
     testCommand: typeof audit.test_command === "string" && audit.test_command.trim() ? audit.test_command : null,
     captureOptions: {
       exclude: [...new Set([...exclude, ".phaser"])],
+      excludePaths: [storage.root],
       contentMaxBytes: numberSetting(config, "diff", "content_max_bytes", CONTENT_MAX_BYTES_DEFAULT),
     },
   };

@@ -61,7 +61,7 @@ export class AuditStore {
   }
 
   /** Validates and stores a new audit; returns its id (a UUID v4, generated when absent). */
-  save(audit: Partial<AuditRecord> & Record<string, unknown>): string {
+  save(audit: Record<string, unknown>): string {
     for (const field of REQUIRED) {
       const value = audit[field];
       if (typeof value !== "string" || value.length === 0)
@@ -73,16 +73,13 @@ export class AuditStore {
       });
     const id = audit.id ?? randomUUID();
     if (!isUuidV4(id)) throw new CairnError(ErrorKind.Usage, `audit id "${id}" is not a UUID v4`);
-    const record: AuditRecord = {
-      phases_total: 0,
-      phases_completed: 0,
-      phases_skipped: 0,
-      started_at: formatTimestamp(),
-      tags: [],
-      metadata: {},
-      ...(audit as AuditRecord),
-      id,
-    };
+    // Key order: identity first, then Phaser's fields, then anything else the caller gave.
+    const record = Object.assign(
+      { id, project: "", slug: "", date: "", status: "pending" } as AuditRecord,
+      { phases_total: 0, phases_completed: 0, phases_skipped: 0, started_at: formatTimestamp(), tags: [], metadata: {} },
+      audit,
+      { id },
+    );
     this.modify((file) => {
       if (file.audits.some((a) => a.id === id))
         throw new CairnError(ErrorKind.AlreadyExists, `an audit with id ${id} already exists`, { path: this.path });

@@ -62,13 +62,13 @@ export class ConfigStore {
       if ((err as { code?: string }).code === "ENOENT") return null;
       throw toCairnError(err, { path: this.path, what: "cannot read config" });
     }
-    const doc = parseDocument(text, { prettyErrors: false });
+    const doc = parseDocument(text);
     const first = doc.errors[0];
     if (first) {
       const line = first.linePos?.[0]?.line;
       throw new CairnError(
         ErrorKind.Corrupt,
-        `${this.path} is not valid YAML${line ? ` (line ${line})` : ""}: ${first.message.split("\n")[0]}`,
+        `${this.path} is not valid YAML${line ? ` (line ${line})` : ""}: ${first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
         { path: this.path, hint: "fix the file, or run `cairn config reset` to restore the defaults" },
       );
     }

@@ -85,7 +85,7 @@ export function emitVerificationPassed(
   phase: number,
   p: { command: string; exit_code?: number; duration_ms: number } & Extra,
 ): Event {
-  return e.emit(EventType.VERIFICATION_PASSED, auditId, phase, defined({ exit_code: 0, ...p }));
+  return e.emit(EventType.VERIFICATION_PASSED, auditId, phase, defined({ ...p, exit_code: p.exit_code ?? 0 }));
 }
 
 export function emitVerificationFailed(

@@ -35,6 +35,8 @@ export interface CaptureOptions {
   /** Path components (or one-component globs such as `*.pyc`) to leave out. */
   exclude?: readonly string[];
   gitignore?: boolean;
+  /** Absolute paths (files or directories) to leave out, e.g. the storage directory. */
+  excludePaths?: readonly string[];
   /** Text contents above this size are not stored (hash and size still are). */
   contentMaxBytes?: number;
   onProgress?: (filesScanned: number) => void;
@@ -62,6 +64,11 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
   const excluded = componentMatcher(options.exclude ?? DEFAULT_EXCLUDES);
   const useGitignore = options.gitignore ?? true;
   const contentMax = options.contentMaxBytes ?? CONTENT_MAX_BYTES_DEFAULT;
+  const skipRel = new Set(
+    (options.excludePaths ?? [])
+      .map((p) => nodePath.relative(root, nodePath.resolve(p)).split(nodePath.sep).join("/"))
+      .filter((rel) => rel !== "" && !rel.startsWith("..") && !nodePath.isAbsolute(rel)),
+  );
   const files: ManifestEntry[] = [];
   let scanned = 0;
   const walk = async (rel: string, rules: IgnoreRule[]): Promise<void> => {
@@ -80,6 +87,7 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
     for (const entry of entries) {
       if (excluded(entry.name)) continue;
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (skipRel.has(childRel)) continue;
       if (entry.isDirectory()) {
         if (!isIgnored(dirRules, childRel, true)) await walk(childRel, dirRules);
       } else if (entry.isFile()) {

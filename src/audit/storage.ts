@@ -47,7 +47,7 @@ export class PhaserStorage {
     return resolveInside(this.root, filename);
   }
 
-  saveAudit(audit: Partial<AuditRecord> & Record<string, unknown>): string {
+  saveAudit(audit: Record<string, unknown>): string {
     this.ensureDirectories();
     return this.audits.save(audit);
   }

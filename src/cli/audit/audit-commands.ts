@@ -99,7 +99,15 @@ function lastActivityMs(audit: AuditRecord): number | null {
 export async function runStatus(options: JsonFlag & { audit?: string }): Promise<void> {
   const ctx = cliAuditContext();
   const { currentAudit } = await import("../../audit/audit-context.js");
-  const audit = currentAudit(ctx, options.audit);
+  let audit: AuditRecord;
+  try {
+    audit = currentAudit(ctx, options.audit);
+  } catch (err) {
+    // Nothing in progress: show the newest audit of this project instead, if there is one.
+    const newest = ctx.storage.listAudits().find((a) => (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);
+    if (options.audit || !newest) throw err;
+    audit = newest;
+  }
   const last = lastActivityMs(audit);
   const idleDays = last === null ? 0 : (Date.now() - last) / 86_400_000;
   const stale = audit.status === "in_progress" && idleDays > ctx.staleDays;
@@ -135,7 +143,7 @@ export async function runComplete(options: JsonFlag & { audit?: string; testComm
     if (wantsJson(options)) printJson({ completed: false, reason: "test command failed", audit: result.audit.id });
     else out(`${paint("red", "not completed:")} the test command failed; fix it and run \`cairn audit complete\` again`);
     process.exitCode = 1;
-  } else if (wantsJson(options)) printJson({ ...result.audit, report_path: result.reportPath });
+  } else if (wantsJson(options)) printJson(result.audit);
   else {
     const a = result.audit;
     out(`${paint("green", "completed")} ${a.project}/${a.slug} in ${a.duration_seconds}s`);
