@@ -24,6 +24,8 @@ export interface RunningServer {
   url: string;
   port: number;
   context: ServerContext;
+  /** The underlying node server (tests watch its sockets). */
+  httpServer: http.Server;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     url: `${config.tls ? "https" : "http"}://${host}:${port}`,
     port,
     context,
+    httpServer: server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
