@@ -128,9 +128,9 @@ export async function completeAudit(
     const result = await runVerifyCommand(testCommand, { cwd: ctx.projectDir, timeoutMs: ctx.verifyTimeoutMs });
     testsPassed = result.exitCode === 0;
     const fields = { command: result.command, exit_code: result.exitCode, duration_ms: result.durationMs, stage: "completion" };
-    if (testsPassed) emitVerificationPassed(ctx.emitter, audit.id, lastPhase(audit), fields);
+    if (testsPassed) emitVerificationPassed(ctx.emitter, audit.id, null, fields);
     else {
-      emitVerificationFailed(ctx.emitter, audit.id, lastPhase(audit), { ...fields, output: result.output });
+      emitVerificationFailed(ctx.emitter, audit.id, null, { ...fields, output: result.output });
       return { audit, reportPath: "", testsPassed };
     }
   }
@@ -158,11 +158,6 @@ export async function completeAudit(
   }));
   emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
   return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
-}
-
-function lastPhase(audit: AuditRecord): number {
-  const numbers = phasesOf(audit).map((p) => p.number);
-  return numbers.length > 0 ? Math.max(...numbers) : 1;
 }
 
 export function secondsBetween(from: unknown, to: unknown): number {

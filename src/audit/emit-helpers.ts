@@ -82,7 +82,7 @@ export function emitPhaseSkipped(e: EventEmitter, auditId: string, phase: number
 export function emitVerificationPassed(
   e: EventEmitter,
   auditId: string,
-  phase: number,
+  phase: number | null,
   p: { command: string; exit_code?: number; duration_ms: number } & Extra,
 ): Event {
   return e.emit(EventType.VERIFICATION_PASSED, auditId, phase, defined({ ...p, exit_code: p.exit_code ?? 0 }));
@@ -91,7 +91,7 @@ export function emitVerificationPassed(
 export function emitVerificationFailed(
   e: EventEmitter,
   auditId: string,
-  phase: number,
+  phase: number | null,
   p: { command: string; exit_code: number; duration_ms: number; output: string } & Extra,
 ): Event {
   return e.emit(EventType.VERIFICATION_FAILED, auditId, phase, defined({ ...p, output: truncateOutput(p.output) }));
