@@ -198,6 +198,6 @@ export function registerPoolCommands(program: Command): void {
       .description("print a shell completion script")
       .argument("<shell>", "bash, zsh or fish")
       .action(lazy(async () => (await import("./completion.js")).runCompletion)),
-    [`eval "$(cairn completion bash)"`, "cairn completion fish | source"],
+    ["cairn completion bash > ~/.local/share/bash-completion/completions/cairn", "cairn completion fish | source"],
   );
 }

@@ -1,0 +1,156 @@
+/**
+ * The CLI's surface as a whole: help with an example on every command, version,
+ * completion scripts, usage errors, error envelopes and TTY presentation.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { cliPath } from "../helpers/tmp.js";
+import { createPool, errorOf, feedLines, newPoolDir, runCli } from "./cli-harness.js";
+
+const COMMANDS = [
+  [],
+  ["version"],
+  ["pool"],
+  ["pool", "create"],
+  ["pool", "list"],
+  ["pool", "info"],
+  ["pool", "delete"],
+  ["pool", "truncate"],
+  ["feed"],
+  ["fetch"],
+  ["follow"],
+  ["tap"],
+  ["doctor"],
+  ["completion"],
+];
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+function withoutNoColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.NO_COLOR;
+  return copy;
+}
+
+/** Runs the CLI under a pseudo-terminal (util-linux `script`), so stdout and stderr are TTYs. */
+function runInTty(args: string[], dir: string): string {
+  const command = [process.execPath, cliPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const r = spawnSync("script", ["-qec", command, "/dev/null"], {
+    encoding: "utf8",
+    env: { ...withoutNoColor(process.env), CAIRN_DIR: dir },
+  });
+  return r.stdout.replaceAll("\r", "");
+}
+
+describe("cairn CLI surface", () => {
+  for (const command of COMMANDS) {
+    it(`prints help with an example for "cairn ${command.join(" ")}"`, async () => {
+      const r = await runCli([...command, "--help"], { dir: newPoolDir() });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Usage: cairn/);
+      if (command.length > 0) assert.match(r.stdout, /\nExample:\n {2}\$ cairn /);
+    });
+  }
+
+  it("prints the version with `version` and -V", async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(cliPath), "..", "..", "..", "package.json"), "utf8"));
+    const r = await runCli(["version"], { dir: newPoolDir() });
+    assert.equal(r.stdout, `cairn ${pkg.version}\n`);
+    const v = await runCli(["-V"], { dir: newPoolDir() });
+    assert.equal(v.stdout.trim(), pkg.version);
+  });
+
+  it("prints completion scripts for bash, zsh and fish that name the commands and flags", async () => {
+    const dir = newPoolDir();
+    for (const shell of ["bash", "zsh", "fish"]) {
+      const r = await runCli(["completion", shell], { dir });
+      assert.equal(r.code, 0, r.stderr);
+      for (const word of ["feed", "follow", "tap", "doctor", "truncate", "where"]) assert.ok(r.stdout.includes(word), `${shell}: ${word}`);
+    }
+    const bash = await runCli(["completion", "bash"], { dir });
+    const check = spawnSync("bash", ["-n"], { input: bash.stdout });
+    assert.equal(check.status, 0, check.stderr?.toString());
+    const bad = await runCli(["completion", "powershell"], { dir });
+    assert.equal(bad.code, 2);
+  });
+
+  it("answers unknown commands, unknown options and missing arguments with Usage (exit 2) as a JSON envelope", async () => {
+    const dir = newPoolDir();
+    for (const args of [["frobnicate"], ["follow", "p", "--bogus"], ["fetch"], ["pool", "create"], ["--color", "purple", "version"]]) {
+      const r = await runCli(args, { dir });
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      const error = errorOf(r);
+      assert.equal(error.kind, "Usage");
+      assert.equal(r.stderr.trim().split("\n").length, 1, "one line");
+    }
+  });
+
+  it("reports a pool of an unknown format version as Usage with its path", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "v");
+    const file = path.join(dir, "v.cairn");
+    const fd = fs.openSync(file, "r+");
+    const version = Buffer.alloc(4);
+    version.writeUInt32LE(99);
+    fs.writeSync(fd, version, 0, 4, 4);
+    fs.closeSync(fd);
+    const r = await runCli(["fetch", "v", "1"], { dir });
+    assert.equal(r.code, 2);
+    assert.match(errorOf(r).message, /unsupported pool format version 99/);
+    assert.equal(errorOf(r).path, file);
+  });
+
+  it("reports a pool with a damaged header as Corrupt (exit 7)", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "c");
+    const file = path.join(dir, "c.cairn");
+    const fd = fs.openSync(file, "r+");
+    fs.writeSync(fd, Buffer.from("JUNK"), 0, 4, 0);
+    fs.closeSync(fd);
+    for (const args of [
+      ["fetch", "c", "1"],
+      ["feed", "c", "{}"],
+      ["follow", "c", "--no-wait"],
+      ["pool", "info", "c"],
+    ]) {
+      const r = await runCli(args, { dir });
+      assert.equal(r.code, 7, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(errorOf(r).kind, "Corrupt");
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
+  });
+
+  it("shows a stack trace only with CAIRN_DEBUG=1", async () => {
+    const dir = newPoolDir();
+    const r = await runCli(["fetch", "ghost", "1"], { dir, env: { CAIRN_DEBUG: "1" } });
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /\n\s+at /);
+  });
+
+  it("reads the remote token options and refuses --token with --token-file", async () => {
+    const dir = newPoolDir();
+    const r = await runCli(["--token", "a", "--token-file", "/dev/null", "pool", "list"], { dir });
+    assert.equal(r.code, 2);
+    const missing = await runCli(["--token-file", path.join(dir, "none"), "pool", "list"], { dir });
+    assert.equal(missing.code, 3);
+  });
+
+  it("on a TTY: one-line coloured error with hint, pretty messages with tag pills", { skip: !hasScript }, async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    await feedLines(dir, "p", [{ msg: "hello" }], ["--tag", "greet"]);
+    const error = runInTty(["fetch", "p", "9"], dir);
+    assert.match(error, /^\u001b\[31merror:\u001b\[39m message 9 not found/);
+    assert.doesNotMatch(error, /\{"error"/);
+    const pretty = runInTty(["follow", "p", "--from", "1", "--no-wait"], dir);
+    assert.match(pretty, /#1/);
+    assert.match(pretty, / greet /);
+    assert.match(pretty, /\u001b\[/);
+    const plain = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait"], dir);
+    assert.doesNotMatch(plain, /\u001b\[/);
+    assert.match(plain, /^#1 {2}(just now|\d+s ago) · /);
+  });
+});
