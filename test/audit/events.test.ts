@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, describe, test } from "node:test";
+import * as helpers from "../../src/audit/emit-helpers.js";
+import { EventEmitter } from "../../src/audit/emitter.js";
+import { EVENT_TYPES, Event, EventType } from "../../src/audit/event.js";
+import { PhaserStorage } from "../../src/audit/storage.js";
+import { CairnError } from "../../src/core/errors.js";
+import { removeDir, tempDir } from "./helpers.js";
+
+const scratch = tempDir("events");
+after(() => removeDir(scratch));
+let n = 0;
+const freshStorage = () => new PhaserStorage(path.join(scratch, `s${n++}`, ".phaser"));
+const AUDIT = "550e8400-e29b-41d4-a716-446655440000";
+
+describe("Event", () => {
+  test("there are the spec's 12 types", () => {
+    assert.equal(EVENT_TYPES.length, 12);
+    assert.equal(EventType.VERIFICATION_FAILED, "verification_failed");
+  });
+
+  test("is immutable, and toDict/fromDict round-trip unknown types and fields without throwing", () => {
+    const dict = {
+      id: "a65781ff-a418-477f-9683-58fa6dea5661",
+      type: "contract_violation",
+      timestamp: "2026-11-22T02:12:53.017+00:00",
+      audit_id: AUDIT,
+      phase: 2,
+      data: { rule: "no-todo", nested: { x: 1 } },
+      source: "v1.8",
+    };
+    const event = Event.fromDict(dict);
+    assert.equal(event.isKnownType, false);
+    assert.deepEqual(event.toDict(), dict);
+    assert.throws(() => {
+      (event as unknown as { type: string }).type = "x";
+    });
+    assert.throws(() => {
+      (event.data.nested as { x: number }).x = 2;
+    });
+    assert.deepEqual(Event.fromDict({ ...dict, phase: undefined, data: undefined }).toDict().data, {});
+    assert.throws(() => Event.fromDict({ type: "audit_started" }), (err: unknown) => (err as CairnError).kind === "Corrupt");
+  });
+});
+
+describe("EventEmitter", () => {
+  test("emit validates the type (Usage), persists, and notifies subscribers synchronously in order", () => {
+    const storage = freshStorage();
+    const emitter = new EventEmitter(storage);
+    assert.throws(() => emitter.emit("not_a_type", AUDIT), (err: unknown) => (err as CairnError).kind === "Usage");
+    const seen: string[] = [];
+    const first = (e: Event) => seen.push(`first:${e.type}`);
+    emitter.subscribe(first);
+    emitter.subscribe((e) => seen.push(`second:${e.type}`));
+    const event = emitter.emit(EventType.PHASE_STARTED, AUDIT, 1, { description: "One", file: "f.md" });
+    assert.deepEqual(seen, ["first:phase_started", "second:phase_started"], "called before emit returned");
+    emitter.unsubscribe(first);
+    emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 2, { reason: "user_request" });
+    assert.deepEqual(seen.slice(2), ["second:phase_skipped"]);
+    const stored = storage.getEvents({ auditId: AUDIT });
+    assert.equal(stored.length, 2);
+    assert.deepEqual(stored[0], event.toDict());
+    storage.close();
+  });
+
+  test("a subscriber's error is logged and isolated; the others still run", () => {
+    const warnings: string[] = [];
+    const emitter = new EventEmitter(null, { warn: (m) => warnings.push(m) });
+    let reached = false;
+    emitter.subscribe(() => {
+      throw new Error("boom");
+    });
+    emitter.subscribe(() => {
+      reached = true;
+    });
+    emitter.emit(EventType.AUDIT_STARTED, AUDIT, null, { project: "p", slug: "s", phases_total: 1 });
+    assert.equal(reached, true);
+    assert.match(warnings[0] ?? "", /subscriber failed/);
+  });
+
+  test("storage unavailable: the emit succeeds in memory with a warning", () => {
+    const blocker = path.join(scratch, "not-a-dir");
+    fs.writeFileSync(blocker, "x");
+    const warnings: string[] = [];
+    const emitter = new EventEmitter(new PhaserStorage(path.join(blocker, ".phaser")), { warn: (m) => warnings.push(m) });
+    const event = emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 1, { reason: "user_request" });
+    assert.equal(event.type, "phase_skipped");
+    assert.equal(emitter.unpersisted.length, 1);
+    assert.match(warnings[0] ?? "", /kept in memory only/);
+  });
+
+  test("dry-run mode notifies subscribers but persists nothing", () => {
+    const storage = freshStorage();
+    const emitter = new EventEmitter(storage, { dryRun: true });
+    let calls = 0;
+    emitter.subscribe(() => calls++);
+    emitter.emit(EventType.PHASE_STARTED, AUDIT, 1, { description: "x" });
+    assert.equal(calls, 1);
+    assert.equal(storage.getEvents().length, 0);
+    storage.close();
+  });
+
+  test("replay calls back in time order and returns the count; imported events sort by instant, not string", () => {
+    const storage = freshStorage();
+    storage.appendEvent({
+      id: "b",
+      type: "phase_started",
+      timestamp: "2025-12-05T11:00:00.000+01:00", // 10:00Z
+      audit_id: AUDIT,
+      phase: 1,
+      data: {},
+    });
+    storage.appendEvent({ id: "a", type: "audit_started", timestamp: "2025-12-05T09:30:00Z", audit_id: AUDIT, phase: null, data: {} });
+    storage.appendEvent({ id: "c", type: "phase_completed", timestamp: "2025-12-05T10:00:00.500000", audit_id: AUDIT, phase: 1, data: {} });
+    storage.appendEvent({ id: "z", type: "audit_started", timestamp: "2025-12-05T09:00:00Z", audit_id: "other", phase: null, data: {} });
+    const order: string[] = [];
+    const count = new EventEmitter(storage).replay(AUDIT, (e) => order.push(e.id));
+    assert.equal(count, 3);
+    assert.deepEqual(order, ["a", "b", "c"]);
+    assert.throws(
+      () => storage.appendEvent({ id: "", type: "x", timestamp: "t", audit_id: AUDIT, phase: null, data: {} }),
+      (err: unknown) => (err as CairnError).kind === "Usage",
+    );
+    assert.equal(storage.clearEvents("2025-12-05T09:45:00Z"), 0, "only a leading run of older events can go");
+    assert.equal(storage.clearEvents(), 4);
+    storage.close();
+  });
+
+  test("each convenience function emits its type with the spec's payload fields", () => {
+    const emitter = new EventEmitter(null);
+    const e = (ev: Event) => [ev.type, ev.phase, ev.data];
+    assert.deepEqual(
+      e(helpers.emitAuditStarted(emitter, AUDIT, { project: "P", slug: "s", phases_total: 2, git_branch: "main" })),
+      ["audit_started", null, { project: "P", slug: "s", phases_total: 2, git_branch: "main" }],
+    );
+    assert.deepEqual(
+      e(helpers.emitVerificationFailed(emitter, AUDIT, 3, { command: "c", exit_code: 2, duration_ms: 5, output: "x".repeat(5000) }))[2],
+      { command: "c", exit_code: 2, duration_ms: 5, output: "x".repeat(1000) },
+    );
+    assert.deepEqual(e(helpers.emitVerificationPassed(emitter, AUDIT, 3, { command: "c", duration_ms: 1 }))[2], {
+      command: "c",
+      duration_ms: 1,
+      exit_code: 0,
+    });
+    assert.equal(helpers.emitAuditCompleted(emitter, AUDIT, {
+      duration_seconds: 1.5,
+      phases_completed: 1,
+      phases_skipped: 0,
+      files_created: 0,
+      files_modified: 0,
+      files_deleted: 0,
+    }).type, "audit_completed");
+    assert.equal(helpers.emitAuditAbandoned(emitter, AUDIT, { reason: "timeout", phases_completed: 0, phases_remaining: 1 }).type, "audit_abandoned");
+    assert.equal(helpers.emitPhaseStarted(emitter, AUDIT, 1, { description: "d", file: "f" }).type, "phase_started");
+    assert.equal(helpers.emitPhaseCompleted(emitter, AUDIT, 1, { duration_seconds: 2 }).type, "phase_completed");
+    assert.equal(helpers.emitPhaseFailed(emitter, AUDIT, 1, { error: "e", attempts: 3, duration_seconds: 4 }).type, "phase_failed");
+    assert.equal(helpers.emitPhaseSkipped(emitter, AUDIT, 1, { reason: "user_request" }).type, "phase_skipped");
+    assert.deepEqual(e(helpers.emitFileCreated(emitter, AUDIT, 1, { path: "a", size_bytes: 3 }))[2], { path: "a", size_bytes: 3 });
+    assert.deepEqual(
+      e(helpers.emitFileModified(emitter, AUDIT, 1, { path: "a", size_bytes: 3, lines_added: 1, lines_removed: 2 }))[2],
+      { path: "a", size_bytes: 3, lines_added: 1, lines_removed: 2 },
+    );
+    assert.deepEqual(e(helpers.emitFileDeleted(emitter, AUDIT, 1, { path: "a" }))[2], { path: "a" });
+  });
+
+  test("retention: events beyond storage.max_events are dropped when the pool is opened", () => {
+    const storage = freshStorage();
+    storage.setConfig("storage.max_events", 50);
+    const emitter = new EventEmitter(storage);
+    for (let i = 0; i < 80; i++) emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 1, { reason: `r${i}` });
+    storage.close();
+    const reopened = new PhaserStorage(storage.root);
+    const events = reopened.getEvents();
+    assert.equal(events.length, 50);
+    assert.equal(events[0]?.data.reason, "r30");
+    reopened.close();
+  });
+});
