@@ -39,6 +39,15 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
+/** Waits until `selector` matches exactly `count` elements (the page's CSP forbids eval-based waits). */
+async function countBecomes(page: Page, selector: string, count: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await page.locator(selector).count()) !== count) {
+    if (Date.now() > deadline) assert.fail(`${selector} never matched ${count} elements`);
+    await page.waitForTimeout(50);
+  }
+}
+
 describe("web UI without a token", () => {
   let server: TestServer;
   let page: Page;
@@ -80,7 +89,11 @@ describe("web UI without a token", () => {
     await card.waitFor();
     assert.match((await card.textContent()) ?? "", /deploy/);
     assert.match((await card.locator(".tag").textContent()) ?? "", /cd/);
-    assert.equal(await page.locator('[data-testid="message-card"]').first().getAttribute("data-seq"), "3", "newest first");
+    assert.equal(
+      await page.locator('[data-testid="message-card"]').first().getAttribute("data-seq"),
+      "3",
+      "newest first",
+    );
     await card.click();
     await card.locator("pre.json").waitFor();
     assert.match((await card.locator("pre.json").textContent()) ?? "", /"target": "staging"/);
@@ -93,18 +106,20 @@ describe("web UI without a token", () => {
     await page.locator('[data-testid="tag-filter"]').fill("ci");
     await page.locator('[data-testid="tag-filter"]').press("Enter");
     await page.locator('[data-testid="filter-chip"]').waitFor();
-    await page.waitForFunction(`document.querySelectorAll('[data-testid="message-card"]').length === 2`);
+    await countBecomes(page, '[data-testid="message-card"]', 2);
     const pool = await new Client({ dir: server.dir }).open("builds");
     await pool.append({ step: "other" }, { tags: ["cd"] });
     await pool.append({ step: "lint" }, { tags: ["ci"] });
     await pool.close();
     await page.locator('[data-testid="message-card"]:has-text("lint")').waitFor();
-    const seqs = await page.locator('[data-testid="message-card"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-seq")));
+    const seqs = await page
+      .locator('[data-testid="message-card"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-seq")));
     assert.deepEqual(seqs, ["5", "2", "1"]);
     // Clicking a tag pill adds it to the filter (AND).
     await page.locator('[data-testid="message-card"][data-seq="2"] .tag:text("fail")').click();
-    await page.waitForFunction(`document.querySelectorAll('[data-testid="filter-chip"]').length === 2`);
-    await page.waitForFunction(`document.querySelectorAll('[data-testid="message-card"]').length === 1`);
+    await countBecomes(page, '[data-testid="filter-chip"]', 2);
+    await countBecomes(page, '[data-testid="message-card"]', 1);
   });
 
   test("pause holds new cards back and resume shows them", async () => {
