@@ -36,7 +36,10 @@ describe("bearer token", () => {
   test("the right token reads and writes", async () => {
     assert.equal((await request(server.url, "/v0/pools/guarded/info", { token: TOKEN })).status, 200);
     assert.equal((await post(server.url, "/v0/pools/guarded/append", { data: 2 }, { token: TOKEN })).status, 200);
-    assert.equal((await request(server.url, "/v0/pools/guarded/tail?since_seq=1&timeout_ms=0", { token: TOKEN })).status, 200);
+    assert.equal(
+      (await request(server.url, "/v0/pools/guarded/tail?since_seq=1&timeout_ms=0", { token: TOKEN })).status,
+      200,
+    );
   });
 
   test("healthz and the UI's files need no token; the UI's API does", async () => {
@@ -80,7 +83,13 @@ describe("access modes", () => {
       assert.equal((await post(server.url, "/v0/pools", { pool: "wo" })).status, 200);
       assert.equal((await post(server.url, "/v0/pools/open", { pool: "wo" })).status, 200);
       assert.equal((await post(server.url, "/v0/pools/wo/append", { data: 1 })).status, 200);
-      for (const p of ["/v0/pools", "/v0/pools/wo/info", "/v0/pools/wo/messages/1", "/v0/pools/wo/tail?timeout_ms=0", "/v0/ui/pools/wo/events"]) {
+      for (const p of [
+        "/v0/pools",
+        "/v0/pools/wo/info",
+        "/v0/pools/wo/messages/1",
+        "/v0/pools/wo/tail?timeout_ms=0",
+        "/v0/ui/pools/wo/events",
+      ]) {
         const r = await request(server.url, p);
         assert.equal(r.status, 403, p);
         assert.equal(r.json().error.kind, "Permission");
@@ -102,7 +111,12 @@ describe("CORS", () => {
     const ok = await request(server.url, "/v0/pools", { headers: { origin: "https://app.example.com" } });
     assert.equal(ok.headers["access-control-allow-origin"], "https://app.example.com");
     assert.match(String(ok.headers.vary), /Origin/);
-    for (const origin of ["https://evil.example.com", "https://app.example.com.evil.net", "http://app.example.com", "null"]) {
+    for (const origin of [
+      "https://evil.example.com",
+      "https://app.example.com.evil.net",
+      "http://app.example.com",
+      "null",
+    ]) {
       const r = await request(server.url, "/v0/pools", { headers: { origin } });
       assert.equal(r.headers["access-control-allow-origin"], undefined, origin);
     }

@@ -12,7 +12,11 @@ after(async () => {
   await server.close();
 });
 
-function assertEnvelope(reply: { status: number; text: string; headers: Record<string, unknown> }, status: number, kind: string) {
+function assertEnvelope(
+  reply: { status: number; text: string; headers: Record<string, unknown> },
+  status: number,
+  kind: string,
+) {
   assert.equal(reply.status, status, reply.text);
   const body = JSON.parse(reply.text);
   assert.equal(body.error.kind, kind);
@@ -69,9 +73,16 @@ describe("pool lifecycle endpoints", () => {
 describe("message endpoints", () => {
   test("append returns the message envelope with byte-sorted keys, and get returns the same message", async () => {
     await post(server.url, "/v0/pools", { pool: "msgs" });
-    const r = await post(server.url, "/v0/pools/msgs/append", { data: { b: 1, a: { d: 2, c: 3 } }, tags: ["t1"], durability: "flush" });
+    const r = await post(server.url, "/v0/pools/msgs/append", {
+      data: { b: 1, a: { d: 2, c: 3 } },
+      tags: ["t1"],
+      durability: "flush",
+    });
     assert.equal(r.status, 200, r.text);
-    assert.match(r.text, /^\{"message":\{"data":\{"a":\{"c":3,"d":2\},"b":1\},"meta":\{"tags":\["t1"\]\},"seq":1,"time":"[^"]+Z"\}\}$/);
+    assert.match(
+      r.text,
+      /^\{"message":\{"data":\{"a":\{"c":3,"d":2\},"b":1\},"meta":\{"tags":\["t1"\]\},"seq":1,"time":"[^"]+Z"\}\}$/,
+    );
     const got = await request(server.url, "/v0/pools/msgs/messages/1");
     assert.equal(got.status, 200);
     assert.deepEqual(got.json(), r.json());
@@ -79,7 +90,9 @@ describe("message endpoints", () => {
 
   test("append_batch appends consecutive seqs", async () => {
     await post(server.url, "/v0/pools", { pool: "batch" });
-    const r = await post(server.url, "/v0/pools/batch/append_batch", { items: [{ data: 1 }, { data: 2, tags: ["x"] }] });
+    const r = await post(server.url, "/v0/pools/batch/append_batch", {
+      items: [{ data: 1 }, { data: 2, tags: ["x"] }],
+    });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(
       r.json().messages.map((m: { seq: number }) => m.seq),
@@ -166,13 +179,18 @@ describe("tail endpoint", () => {
 
   test("gap_policy=error reports a retention gap as one error line; continue skips it with a notice", async () => {
     await post(server.url, "/v0/pools", { pool: "gappy", size_bytes: 16384 });
-    for (let i = 0; i < 120; i++) await post(server.url, "/v0/pools/gappy/append", { data: { i, pad: "x".repeat(200) } });
+    for (let i = 0; i < 120; i++)
+      await post(server.url, "/v0/pools/gappy/append", { data: { i, pad: "x".repeat(200) } });
     const info = (await request(server.url, "/v0/pools/gappy/info")).json().pool;
     assert.ok(info.bounds.oldest > 1, "the ring wrapped");
-    const strict = jsonLines((await request(server.url, "/v0/pools/gappy/tail?since_seq=1&timeout_ms=0&gap_policy=error")).text);
+    const strict = jsonLines(
+      (await request(server.url, "/v0/pools/gappy/tail?since_seq=1&timeout_ms=0&gap_policy=error")).text,
+    );
     assert.equal(strict.length, 1);
     assert.equal(strict[0].error.kind, "RetentionGap");
-    const lenient = jsonLines((await request(server.url, "/v0/pools/gappy/tail?since_seq=1&timeout_ms=0&notices=1")).text);
+    const lenient = jsonLines(
+      (await request(server.url, "/v0/pools/gappy/tail?since_seq=1&timeout_ms=0&notices=1")).text,
+    );
     assert.equal(lenient[0].notice.kind, "drop");
     assert.equal(lenient[0].notice.from_seq, 1);
     assert.equal(lenient[1].seq, info.bounds.oldest);
@@ -190,37 +208,58 @@ describe("tail endpoint", () => {
 describe("malformed requests", () => {
   test("bad JSON, a wrong content type, an empty body and a non-object body are Usage (400)", async () => {
     await post(server.url, "/v0/pools", { pool: "malformed" });
-    assertEnvelope(await request(server.url, "/v0/pools/malformed/append", { method: "POST", raw: "{nope" }), 400, "Usage");
     assertEnvelope(
-      await request(server.url, "/v0/pools/malformed/append", { method: "POST", raw: '{"data":1}', contentType: "text/plain" }),
+      await request(server.url, "/v0/pools/malformed/append", { method: "POST", raw: "{nope" }),
+      400,
+      "Usage",
+    );
+    assertEnvelope(
+      await request(server.url, "/v0/pools/malformed/append", {
+        method: "POST",
+        raw: '{"data":1}',
+        contentType: "text/plain",
+      }),
       400,
       "Usage",
     );
     assertEnvelope(await request(server.url, "/v0/pools/malformed/append", { method: "POST", raw: "" }), 400, "Usage");
-    assertEnvelope(await request(server.url, "/v0/pools/malformed/append", { method: "POST", raw: "[1]" }), 400, "Usage");
+    assertEnvelope(
+      await request(server.url, "/v0/pools/malformed/append", { method: "POST", raw: "[1]" }),
+      400,
+      "Usage",
+    );
   });
 
   test("a body over 1 MiB is refused with 413, by Content-Length and when streamed", async () => {
     await post(server.url, "/v0/pools", { pool: "big", size_bytes: "8M" });
     const big = JSON.stringify({ data: "x".repeat(1024 * 1024) });
     assertEnvelope(await request(server.url, "/v0/pools/big/append", { method: "POST", raw: big }), 413, "Usage");
-    const chunked = await new Promise<{ status: number; text: string; headers: Record<string, unknown> }>((resolve, reject) => {
-      const socket = net.connect(server.port, "127.0.0.1", () => {
-        socket.write("POST /v0/pools/big/append HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n");
-        const chunk = "y".repeat(256 * 1024);
-        for (let i = 0; i < 6; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
-        socket.write("0\r\n\r\n");
-      });
-      let raw = "";
-      socket.setEncoding("utf8").on("data", (d) => (raw += d));
-      socket.on("error", reject);
-      socket.on("close", () => {
-        const [head = "", body = ""] = raw.split("\r\n\r\n");
-        const status = Number(head.split(" ")[1]);
-        const headers = Object.fromEntries(head.split("\r\n").slice(1).map((l) => [l.split(":")[0]!.toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
-        resolve({ status, text: body, headers });
-      });
-    });
+    const chunked = await new Promise<{ status: number; text: string; headers: Record<string, unknown> }>(
+      (resolve, reject) => {
+        const socket = net.connect(server.port, "127.0.0.1", () => {
+          socket.write(
+            "POST /v0/pools/big/append HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+          );
+          const chunk = "y".repeat(256 * 1024);
+          for (let i = 0; i < 6; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+          socket.write("0\r\n\r\n");
+        });
+        let raw = "";
+        socket.setEncoding("utf8").on("data", (d) => (raw += d));
+        socket.on("error", reject);
+        socket.on("close", () => {
+          const [head = "", body = ""] = raw.split("\r\n\r\n");
+          const status = Number(head.split(" ")[1]);
+          const headers = Object.fromEntries(
+            head
+              .split("\r\n")
+              .slice(1)
+              .map((l) => [l.split(":")[0]!.toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]),
+          );
+          resolve({ status, text: body, headers });
+        });
+      },
+    );
     assertEnvelope(chunked, 413, "Usage");
     const ok = await post(server.url, "/v0/pools/big/append", { data: "x".repeat(1000 * 1000) });
     assert.equal(ok.status, 200, "a body just under the limit is accepted");

@@ -44,6 +44,7 @@ export interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests check reply bodies field by field
   json: () => any;
 }
 
@@ -77,7 +78,12 @@ export function request(base: string, pathAndQuery: string, options: RequestOpti
   return new Promise((resolve, reject) => {
     const req = mod.request(
       url,
-      { method: options.method ?? (body ? "POST" : "GET"), headers, agent: false, ...(options.ca ? { ca: options.ca } : {}) },
+      {
+        method: options.method ?? (body ? "POST" : "GET"),
+        headers,
+        agent: false,
+        ...(options.ca ? { ca: options.ca } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -113,6 +119,7 @@ export async function seedPool(
 }
 
 /** Parses a JSON Lines body. */
+// biome-ignore lint/suspicious/noExplicitAny: tests check lines field by field
 export function jsonLines(text: string): any[] {
   return text
     .split("\n")
@@ -154,7 +161,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns true (or throws after `timeoutMs`; a safety net, not a speed assertion). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

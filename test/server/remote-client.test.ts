@@ -161,6 +161,9 @@ describe("TLS", () => {
     const dir = tempDir();
     const file = path.join(dir, "junk.pem");
     fs.writeFileSync(file, "junk");
-    assert.throws(() => loadTls(file, file), (err: CairnError) => err.kind === "Usage");
+    assert.throws(
+      () => loadTls(file, file),
+      (err: CairnError) => err.kind === "Usage",
+    );
   });
 });

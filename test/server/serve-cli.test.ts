@@ -11,9 +11,15 @@ import { describe, test } from "node:test";
 import { cliPath, tempDir } from "../helpers/tmp.js";
 import { post, request } from "./harness.js";
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
@@ -29,7 +35,10 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 /** Starts `cairn serve … --port 0` and resolves with its URL from the JSON start-up line. */
 function serve(args: string[]): Promise<{ child: ChildProcess; url: string; stopped: Promise<number | null> }> {
-  const child = spawn(process.execPath, [cliPath, ...args, "--port", "0"], { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [cliPath, ...args, "--port", "0"], {
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const stopped = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (d) => (stderr += d));
@@ -72,16 +81,25 @@ describe("cairn serve", () => {
     const dir = tempDir();
     const tokenFile = path.join(dir, "token");
     fs.writeFileSync(tokenFile, "file-token\n");
-    const { child, url, stopped } = await serve(["--dir", dir, "serve", "--token-file", tokenFile, "--tls-self-signed"]);
+    const { child, url, stopped } = await serve([
+      "--dir",
+      dir,
+      "serve",
+      "--token-file",
+      tokenFile,
+      "--tls-self-signed",
+    ]);
     try {
       assert.match(url, /^https:/);
       const https = await import("node:https");
       const status = (headers: Record<string, string>) =>
         new Promise<number>((resolve, reject) => {
-          https.get(`${url}/v0/pools`, { rejectUnauthorized: false, headers, agent: false }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          }).on("error", reject);
+          https
+            .get(`${url}/v0/pools`, { rejectUnauthorized: false, headers, agent: false }, (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            })
+            .on("error", reject);
         });
       assert.equal(await status({}), 401);
       assert.equal(await status({ authorization: "Bearer file-token" }), 200);
@@ -133,10 +151,29 @@ describe("cairn serve init and check", () => {
     assert.equal(noToken.code, 2);
     const errors: string[] = JSON.parse(noToken.stdout).check.errors;
     assert.ok(errors.some((e) => /token/.test(e)) && errors.some((e) => /TLS/.test(e)), errors.join("; "));
-    const readOnly = await run(["--dir", dir, "serve", "check", "--bind", "0.0.0.0", "--allow-non-loopback", "--access", "read-only"]);
+    const readOnly = await run([
+      "--dir",
+      dir,
+      "serve",
+      "check",
+      "--bind",
+      "0.0.0.0",
+      "--allow-non-loopback",
+      "--access",
+      "read-only",
+    ]);
     assert.equal(readOnly.code, 0, readOnly.stdout);
     const waived = await run([
-      "--dir", dir, "serve", "check", "--bind", "0.0.0.0", "--allow-non-loopback", "--token-file", tokenFile, "--insecure-no-tls",
+      "--dir",
+      dir,
+      "serve",
+      "check",
+      "--bind",
+      "0.0.0.0",
+      "--allow-non-loopback",
+      "--token-file",
+      tokenFile,
+      "--insecure-no-tls",
     ]);
     assert.equal(waived.code, 0, waived.stdout);
     assert.ok(JSON.parse(waived.stdout).check.warnings.length > 0);

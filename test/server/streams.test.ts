@@ -67,7 +67,10 @@ describe("stream limits", () => {
     await post(server.url, "/v0/pools/busy/append", { data: "c" });
     await new Promise((r) => res.on("end", r));
     assert.deepEqual(
-      text.trim().split("\n").map((l) => JSON.parse(l).data),
+      text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).data),
       ["a", "b", "c"],
     );
     await eventually(() => server.context.streams.inUse === 0, 10_000, "both streams ended");
@@ -143,7 +146,9 @@ describe("SSE for the UI", () => {
     const server = await startTestServer();
     try {
       await seedPool(server.url, "resume", [{ data: 1 }, { data: 2 }, { data: 3 }]);
-      const r = await request(server.url, "/v0/ui/pools/resume/events?last=10&timeout_ms=0", { headers: { "last-event-id": "2" } });
+      const r = await request(server.url, "/v0/ui/pools/resume/events?last=10&timeout_ms=0", {
+        headers: { "last-event-id": "2" },
+      });
       const ids = [...r.text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
       assert.deepEqual(ids, [3]);
     } finally {
