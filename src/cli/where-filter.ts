@@ -28,7 +28,8 @@ export class WhereFilter {
     for (const expression of expressions) {
       // Compiled, never run: `empty` keeps an expensive or endless expression from running here.
       let result = jq.raw("null", `if false then (${expression}) else empty end`);
-      if (result.exitCode === 0) result = jq.raw(null, batchProgram([expression]), ["--argjson", "__cairn_batch", "[]"]);
+      if (result.exitCode === 0)
+        result = jq.raw(null, batchProgram([expression]), ["--argjson", "__cairn_batch", "[]"]);
       if (result.exitCode !== 0) {
         const detail = result.stderr
           .split("\n")

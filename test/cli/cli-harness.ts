@@ -16,6 +16,8 @@ export interface CliOptions {
   dir: string;
   input?: string | Buffer;
   env?: Record<string, string>;
+  /** Working directory of the child (default: this process's). */
+  cwd?: string;
   /** Kill the child after this long (a safety net; tests never assert speed). */
   killAfterMs?: number;
 }
@@ -28,6 +30,7 @@ export function spawnCli(args: string[], options: CliOptions): ChildProcess {
   return spawn(process.execPath, [cliPath, ...args], {
     env: { ...process.env, CAIRN_DIR: options.dir, NO_COLOR: "1", ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
 }
 
@@ -67,16 +70,24 @@ export function jsonLines(text: string): Record<string, unknown>[] {
 }
 
 /** The `{"error":{…}}` envelope the CLI prints on a non-TTY stderr. */
-export function errorOf(result: CliResult): { kind: string; message: string; hint?: string; path?: string; seq?: number } {
-  const line = result.stderr
-    .split("\n")
-    .find((l) => l.startsWith('{"error"'));
+export function errorOf(result: CliResult): {
+  kind: string;
+  message: string;
+  hint?: string;
+  path?: string;
+  seq?: number;
+} {
+  const line = result.stderr.split("\n").find((l) => l.startsWith('{"error"'));
   if (!line) throw new Error(`no error envelope on stderr: ${result.stderr}`);
   return (JSON.parse(line) as { error: { kind: string; message: string } }).error;
 }
 
 /** Waits until `predicate(stdoutSoFar)` holds, for a child still running. */
-export function waitForOutput(child: ChildProcess, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+export function waitForOutput(
+  child: ChildProcess,
+  predicate: (text: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error(`timed out waiting for output; got: ${text}`)), timeoutMs);

@@ -32,7 +32,10 @@ describe("cairn feed", () => {
       jsonLines(r.stdout).map((x) => x.seq),
       Array.from({ length: 500 }, (_, i) => i + 1),
     );
-    assert.deepEqual(await dataOf(dir, "p"), Array.from({ length: 500 }, (_, i) => ({ i })));
+    assert.deepEqual(
+      await dataOf(dir, "p"),
+      Array.from({ length: 500 }, (_, i) => ({ i })),
+    );
   });
 
   it("reads from a file with -f and flushes a last line without a newline", async () => {
@@ -71,7 +74,14 @@ describe("cairn feed", () => {
     ].join("\n");
     const r = await runCli(["feed", "p"], { dir, input });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(await dataOf(dir, "p"), [{ sse: 1 }, [1, 2], { rs: true }, { pretty: { deep: [1, 2] } }, 42, "text"]);
+    assert.deepEqual(await dataOf(dir, "p"), [
+      { sse: 1 },
+      [1, 2],
+      { rs: true },
+      { pretty: { deep: [1, 2] } },
+      42,
+      "text",
+    ]);
   });
 
   it("--in json takes concatenated pretty-printed values", async () => {
@@ -151,7 +161,9 @@ describe("cairn feed", () => {
     assert.equal(errorOf(r).kind, "NotFound");
     const created = await runCli(["feed", "ghost", '{"x":1}', "--create", "--size", "64K"], { dir });
     assert.equal(created.code, 0, created.stderr);
-    const info = JSON.parse((await runCli(["pool", "info", "ghost", "--json"], { dir })).stdout) as { file_size: number };
+    const info = JSON.parse((await runCli(["pool", "info", "ghost", "--json"], { dir })).stdout) as {
+      file_size: number;
+    };
     assert.equal(info.file_size, 65536);
   });
 

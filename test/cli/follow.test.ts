@@ -133,7 +133,10 @@ describe("cairn follow", () => {
     const dataOnly = await runCli(["follow", "p", "--from", "1", "--no-wait", "--data-only"], { dir });
     assert.equal(dataOnly.stdout, '{"a":{"b":3,"y":2},"z":1}\n');
     const jsonl = await runCli(["follow", "p", "--from", "1", "--no-wait", "--format", "jsonl"], { dir });
-    assert.match(jsonl.stdout, /^\{"data":\{"a":\{"b":3,"y":2\},"z":1\},"meta":\{"tags":\[\]\},"seq":1,"time":"[^"]+"\}\n$/);
+    assert.match(
+      jsonl.stdout,
+      /^\{"data":\{"a":\{"b":3,"y":2\},"z":1\},"meta":\{"tags":\[\]\},"seq":1,"time":"[^"]+"\}\n$/,
+    );
     const pretty = await runCli(["follow", "p", "--from", "1", "--no-wait", "--format", "pretty"], { dir });
     assert.match(pretty.stdout, /^#1 /);
   });

@@ -8,7 +8,9 @@ import { createPool, errorOf, feedLines, newPoolDir, runCli } from "./cli-harnes
 describe("cairn pool", () => {
   it("creates pools and reports them in the reference's --json shape", async () => {
     const dir = newPoolDir();
-    const r = await runCli(["pool", "create", "alpha", "beta", "--size", "64K", "--index-capacity", "16", "--json"], { dir });
+    const r = await runCli(["pool", "create", "alpha", "beta", "--size", "64K", "--index-capacity", "16", "--json"], {
+      dir,
+    });
     assert.equal(r.code, 0, r.stderr);
     const { created } = JSON.parse(r.stdout) as { created: Record<string, unknown>[] };
     assert.deepEqual(

@@ -68,7 +68,8 @@ describe("cairn CLI surface", () => {
     for (const shell of ["bash", "zsh", "fish"]) {
       const r = await runCli(["completion", shell], { dir });
       assert.equal(r.code, 0, r.stderr);
-      for (const word of ["feed", "follow", "tap", "doctor", "truncate", "where"]) assert.ok(r.stdout.includes(word), `${shell}: ${word}`);
+      for (const word of ["feed", "follow", "tap", "doctor", "truncate", "where"])
+        assert.ok(r.stdout.includes(word), `${shell}: ${word}`);
     }
     const bash = await runCli(["completion", "bash"], { dir });
     const check = spawnSync("bash", ["-n"], { input: bash.stdout });
@@ -79,7 +80,13 @@ describe("cairn CLI surface", () => {
 
   it("answers unknown commands, unknown options and missing arguments with Usage (exit 2) as a JSON envelope", async () => {
     const dir = newPoolDir();
-    for (const args of [["frobnicate"], ["follow", "p", "--bogus"], ["fetch"], ["pool", "create"], ["--color", "purple", "version"]]) {
+    for (const args of [
+      ["frobnicate"],
+      ["follow", "p", "--bogus"],
+      ["fetch"],
+      ["pool", "create"],
+      ["--color", "purple", "version"],
+    ]) {
       const r = await runCli(args, { dir });
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       const error = errorOf(r);

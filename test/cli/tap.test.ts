@@ -17,7 +17,8 @@ describe("cairn tap", () => {
   it("records start, each output line, a partial last line and exit; passes output through", async () => {
     const dir = newPoolDir();
     await createPool(dir, "t");
-    const script = "process.stdout.write('one\\ntwo\\n'); process.stderr.write('oops\\n'); process.stdout.write('tail')";
+    const script =
+      "process.stdout.write('one\\ntwo\\n'); process.stderr.write('oops\\n'); process.stdout.write('tail')";
     const r = await runCli(["tap", "t", "--tag", "job", "--", process.execPath, "-e", script], { dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "one\ntwo\ntail");

@@ -71,18 +71,18 @@ const EXPRESSIONS = [
   '.data.nested.a.b.c == "deep"',
   '.data | getpath(["nested","a","b","c"]) != null',
   '.data["key with space"] == 1',
-  '.data | to_entries | length >= 4',
+  ".data | to_entries | length >= 4",
   ".data.ms | floor > 1000",
   ".data.neg | fabs == 5",
-  '.data.msg | length > 5',
+  ".data.msg | length > 5",
   '.data.code | tostring == "28"',
-  '[.data[]?] | length == 3',
+  "[.data[]?] | length == 3",
   ".data.retry // false",
-  'reduce (.data.items // [])[] as $x (0; . + $x) == 6',
+  "reduce (.data.items // [])[] as $x (0; . + $x) == 6",
   'if .data.level == "error" then .data.n > 2 else false end',
   '.time | test("^[0-9]{4}-")',
   '.data.msg | try test("✓") catch false',
-  '.data | .. | numbers | select(. == 3) | true',
+  ".data | .. | numbers | select(. == 3) | true",
 ];
 
 describe("cairn follow --where agrees with real jq", { skip: hasJq ? false : "jq is not installed" }, () => {
@@ -92,7 +92,12 @@ describe("cairn follow --where agrees with real jq", { skip: hasJq ? false : "jq
   before(async () => {
     await createPool(dir, "w");
     for (const m of MESSAGES) {
-      const r = await feedLines(dir, "w", [m.data], m.tags.flatMap((t) => ["--tag", t]));
+      const r = await feedLines(
+        dir,
+        "w",
+        [m.data],
+        m.tags.flatMap((t) => ["--tag", t]),
+      );
       assert.equal(r.code, 0, r.stderr);
     }
     const all = await runCli(["follow", "w", "--from", "1", "--no-wait"], { dir });
@@ -107,8 +112,17 @@ describe("cairn follow --where agrees with real jq", { skip: hasJq ? false : "jq
 
   for (const expression of EXPRESSIONS) {
     it(`selects the same messages as jq for ${expression}`, async () => {
-      const jq = spawnSync("jq", ["-c", `select(${expression}) | .seq`, path.join(dir, "w.jsonl")], { encoding: "utf8" });
-      const expected = [...new Set(jq.stdout.split("\n").filter((l) => l.length > 0).map(Number))];
+      const jq = spawnSync("jq", ["-c", `select(${expression}) | .seq`, path.join(dir, "w.jsonl")], {
+        encoding: "utf8",
+      });
+      const expected = [
+        ...new Set(
+          jq.stdout
+            .split("\n")
+            .filter((l) => l.length > 0)
+            .map(Number),
+        ),
+      ];
       const r = await runCli(["follow", "w", "--from", "1", "--no-wait", "--where", expression], { dir });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(
@@ -123,8 +137,14 @@ describe("cairn follow --where semantics", () => {
   it("ANDs repeated expressions", async () => {
     const dir = newPoolDir();
     await createPool(dir, "p");
-    await feedLines(dir, "p", [{ a: 1, b: 1 }, { a: 1, b: 2 }, { a: 2, b: 2 }]);
-    const r = await runCli(["follow", "p", "--from", "1", "--no-wait", "-w", ".data.a == 1", "-w", ".data.b == 2"], { dir });
+    await feedLines(dir, "p", [
+      { a: 1, b: 1 },
+      { a: 1, b: 2 },
+      { a: 2, b: 2 },
+    ]);
+    const r = await runCli(["follow", "p", "--from", "1", "--no-wait", "-w", ".data.a == 1", "-w", ".data.b == 2"], {
+      dir,
+    });
     assert.deepEqual(
       jsonLines(r.stdout).map((m) => m.seq),
       [2],

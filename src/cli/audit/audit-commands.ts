@@ -37,7 +37,9 @@ export async function runValidate(path: string, options: JsonFlag): Promise<void
   if (wantsJson(options)) printJson(summary);
   else {
     if (summary.valid) {
-      out(`${paint("green", "valid")} ${path}: ${summary.format} document "${summary.title}", ${summary.phases.length} phases`);
+      out(
+        `${paint("green", "valid")} ${path}: ${summary.format} document "${summary.title}", ${summary.phases.length} phases`,
+      );
       for (const p of summary.phases) out(`  ${p.number}. ${p.title} (${p.verify} verify commands)`);
     } else out(`${paint("red", "invalid")} ${path}`);
     for (const e of result.errors) out(`  ${paint("red", "error")} line ${e.line}: ${e.message}`);
@@ -104,14 +106,17 @@ export async function runStatus(options: JsonFlag & { audit?: string }): Promise
     audit = currentAudit(ctx, options.audit);
   } catch (err) {
     // Nothing in progress: show the newest audit of this project instead, if there is one.
-    const newest = ctx.storage.listAudits().find((a) => (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);
+    const newest = ctx.storage
+      .listAudits()
+      .find((a) => (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);
     if (options.audit || !newest) throw err;
     audit = newest;
   }
   const last = lastActivityMs(audit);
   const idleDays = last === null ? 0 : (Date.now() - last) / 86_400_000;
   const stale = audit.status === "in_progress" && idleDays > ctx.staleDays;
-  const elapsed = last === null ? null : Math.round((Date.now() - (timestampMs(audit.started_at) ?? Date.now())) / 1000);
+  const elapsed =
+    last === null ? null : Math.round((Date.now() - (timestampMs(audit.started_at) ?? Date.now())) / 1000);
   if (wantsJson(options)) printJson({ ...audit, stale, elapsed_seconds: elapsed });
   else {
     out(`${paint("bold", `${audit.project}/${audit.slug}`)}  ${audit.status}  ${paint("dim", audit.id)}`);
@@ -120,7 +125,12 @@ export async function runStatus(options: JsonFlag & { audit?: string }): Promise
     if (typeof audit.current_phase === "number") out(`  current phase: ${audit.current_phase}`);
     printChecklist(audit);
     if (stale)
-      out(paint("yellow", `  warning: no activity for ${Math.floor(idleDays)} days; this audit is stale (complete or abandon it)`));
+      out(
+        paint(
+          "yellow",
+          `  warning: no activity for ${Math.floor(idleDays)} days; this audit is stale (complete or abandon it)`,
+        ),
+      );
   }
   ctx.storage.close();
 }
@@ -132,7 +142,9 @@ function formatDuration(seconds: number): string {
   return `${Math.floor(seconds / 86400)}d ${Math.floor((seconds % 86400) / 3600)}h`;
 }
 
-export async function runComplete(options: JsonFlag & { audit?: string; testCommand?: string; tests?: boolean }): Promise<void> {
+export async function runComplete(
+  options: JsonFlag & { audit?: string; testCommand?: string; tests?: boolean },
+): Promise<void> {
   const ctx = cliAuditContext();
   const testCommand = options.tests === false ? null : options.testCommand;
   const result = await completeAudit(ctx, {
@@ -141,7 +153,8 @@ export async function runComplete(options: JsonFlag & { audit?: string; testComm
   });
   if (result.testsPassed === false) {
     if (wantsJson(options)) printJson({ completed: false, reason: "test command failed", audit: result.audit.id });
-    else out(`${paint("red", "not completed:")} the test command failed; fix it and run \`cairn audit complete\` again`);
+    else
+      out(`${paint("red", "not completed:")} the test command failed; fix it and run \`cairn audit complete\` again`);
     process.exitCode = 1;
   } else if (wantsJson(options)) printJson(result.audit);
   else {
@@ -225,7 +238,16 @@ export async function runShow(id: string, options: JsonFlag & { events?: boolean
   if (wantsJson(options)) printJson(events ? { ...audit, events } : audit);
   else {
     out(`${paint("bold", `${audit.project}/${audit.slug}`)}  ${audit.status}  ${audit.id}`);
-    for (const key of ["date", "started_at", "completed_at", "duration_seconds", "files_created", "files_modified", "files_deleted", "report"])
+    for (const key of [
+      "date",
+      "started_at",
+      "completed_at",
+      "duration_seconds",
+      "files_created",
+      "files_modified",
+      "files_deleted",
+      "report",
+    ])
       if (audit[key] !== undefined) out(`  ${key}: ${audit[key]}`);
     printChecklist(audit);
     for (const e of events ?? []) out(formatEventLine(e));

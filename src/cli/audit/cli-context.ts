@@ -7,8 +7,10 @@ export function cliAuditContext(overrides: { timeoutSeconds?: string; maxAttempt
   const ctx = openAuditContext({
     emitter: { warn: (message, error) => notice("warning", `${message}: ${(error as Error)?.message ?? error}`) },
   });
-  if (overrides.timeoutSeconds !== undefined) ctx.verifyTimeoutMs = positive(overrides.timeoutSeconds, "--timeout") * 1000;
-  if (overrides.maxAttempts !== undefined) ctx.maxAttempts = Math.floor(positive(overrides.maxAttempts, "--max-attempts"));
+  if (overrides.timeoutSeconds !== undefined)
+    ctx.verifyTimeoutMs = positive(overrides.timeoutSeconds, "--timeout") * 1000;
+  if (overrides.maxAttempts !== undefined)
+    ctx.maxAttempts = Math.floor(positive(overrides.maxAttempts, "--max-attempts"));
   return ctx;
 }
 

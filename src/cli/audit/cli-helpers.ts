@@ -89,7 +89,8 @@ function describeData(event: EventDict): string {
 /** `10:15:30.123  a1b2c3d4  phase 2  verification_passed  grep -q x f → exit 0 (12 ms)` */
 export function formatEventLine(event: EventDict): string {
   const time = event.timestamp.length >= 23 ? event.timestamp.slice(11, 23) : event.timestamp;
-  const phase = event.phase === null || event.phase === undefined ? "       " : `phase ${String(event.phase).padEnd(2)}`;
+  const phase =
+    event.phase === null || event.phase === undefined ? "       " : `phase ${String(event.phase).padEnd(2)}`;
   const style = typeStyles[event.type] ?? "white";
   return `${paint("dim", time)}  ${event.audit_id.slice(0, 8)}  ${phase}  ${paint(style, event.type.padEnd(19))}  ${describeData(event)}`;
 }

@@ -52,7 +52,9 @@ export async function runManifest(dir: string | undefined, options: CaptureFlags
   if (wantsJson(options)) printJson(manifest);
   else {
     for (const f of manifest.files)
-      out(`${f.sha256.slice(0, 12)}  ${String(f.size).padStart(9)}  ${f.type === "binary" ? "bin " : "text"}  ${f.path}`);
+      out(
+        `${f.sha256.slice(0, 12)}  ${String(f.size).padStart(9)}  ${f.type === "binary" ? "bin " : "text"}  ${f.path}`,
+      );
     out(`${manifest.file_count} files, ${manifest.total_size_bytes} bytes in ${manifest.root}`);
   }
 }

@@ -30,7 +30,8 @@ export async function runPhaseVerify(n: string, options: PhaseFlags & { timeout?
       if (json) return;
       const mark = r.exitCode === 0 ? paint("green", "pass") : paint("red", "FAIL");
       out(`  ${mark}  ${r.command}  ${paint("dim", `(exit ${r.exitCode}, ${r.durationMs} ms)`)}`);
-      if (r.exitCode !== 0 && r.output) for (const line of r.output.split("\n").slice(-20)) out(paint("dim", `        ${line}`));
+      if (r.exitCode !== 0 && r.output)
+        for (const line of r.output.split("\n").slice(-20)) out(paint("dim", `        ${line}`));
     },
   });
   if (json)

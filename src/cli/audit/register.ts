@@ -252,9 +252,14 @@ function registerDiff(program: Command): void {
     c
       .option("--exclude <name>", "also exclude this path component or glob (repeatable)", collect)
       .option("--no-gitignore", "do not honour .gitignore files")
-      .option("--content-max-bytes <n>", "store text contents only up to this size (default: config diff.content_max_bytes)");
+      .option(
+        "--content-max-bytes <n>",
+        "store text contents only up to this size (default: config diff.content_max_bytes)",
+      );
   examples(
-    captureFlags(program.command("manifest").description("describe a directory tree: path, type, size, sha256 per file"))
+    captureFlags(
+      program.command("manifest").description("describe a directory tree: path, type, size, sha256 per file"),
+    )
       .argument("[dir]", "directory (default: .)")
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runManifest)),
