@@ -70,7 +70,9 @@ export function currentAudit(ctx: AuditContext, idOrPrefix?: string): AuditRecor
   const here = open.filter((a) => (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);
   const chosen = here[0] ?? open[0];
   if (!chosen)
-    throw new CairnError(ErrorKind.NotFound, "no audit in progress", { hint: "start one with `cairn audit start DOC`" });
+    throw new CairnError(ErrorKind.NotFound, "no audit in progress", {
+      hint: "start one with `cairn audit start DOC`",
+    });
   return chosen;
 }
 

@@ -10,7 +10,13 @@ import { type PhaseState, phaseCounts, phasesOf } from "./audit-phases.js";
 import { writeAuditReport } from "./audit-report.js";
 import type { AuditRecord } from "./audit-store.js";
 import { type AuditDocument, requireAuditDocument } from "./document.js";
-import { emitAuditAbandoned, emitAuditCompleted, emitAuditStarted, emitVerificationFailed, emitVerificationPassed } from "./emit-helpers.js";
+import {
+  emitAuditAbandoned,
+  emitAuditCompleted,
+  emitAuditStarted,
+  emitVerificationFailed,
+  emitVerificationPassed,
+} from "./emit-helpers.js";
 import { gitInfo } from "./git-info.js";
 import { compareManifests } from "./manifest-compare.js";
 import { captureAndStore, loadStored } from "./manifest-store.js";
@@ -35,7 +41,11 @@ export function readDocumentFile(path: string): AuditDocument {
   return requireAuditDocument(text, path);
 }
 
-export async function startAudit(ctx: AuditContext, documentPath: string, options: StartOptions = {}): Promise<AuditRecord> {
+export async function startAudit(
+  ctx: AuditContext,
+  documentPath: string,
+  options: StartOptions = {},
+): Promise<AuditRecord> {
   const document = readDocumentFile(documentPath);
   const project = options.project ?? nodePath.basename(ctx.projectDir);
   const slug = options.slug ?? document.slug;
@@ -43,9 +53,13 @@ export async function startAudit(ctx: AuditContext, documentPath: string, option
     .listAudits()
     .find((a) => a.status === "in_progress" && (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);
   if (busy)
-    throw new CairnError(ErrorKind.AlreadyExists, `audit ${busy.slug} (${busy.id.slice(0, 8)}) is already in progress here`, {
-      hint: "finish it with `cairn audit complete` or `cairn audit abandon --reason R` first",
-    });
+    throw new CairnError(
+      ErrorKind.AlreadyExists,
+      `audit ${busy.slug} (${busy.id.slice(0, 8)}) is already in progress here`,
+      {
+        hint: "finish it with `cairn audit complete` or `cairn audit abandon --reason R` first",
+      },
+    );
   if (options.writeSetupFiles !== false && document.format === "setup-block") writeSetupFiles(ctx.projectDir, document);
   const git = gitInfo(ctx.projectDir);
   const now = formatTimestamp();
@@ -127,7 +141,12 @@ export async function completeAudit(
   if (testCommand) {
     const result = await runVerifyCommand(testCommand, { cwd: ctx.projectDir, timeoutMs: ctx.verifyTimeoutMs });
     testsPassed = result.exitCode === 0;
-    const fields = { command: result.command, exit_code: result.exitCode, duration_ms: result.durationMs, stage: "completion" };
+    const fields = {
+      command: result.command,
+      exit_code: result.exitCode,
+      duration_ms: result.durationMs,
+      stage: "completion",
+    };
     if (testsPassed) emitVerificationPassed(ctx.emitter, audit.id, null, fields);
     else {
       emitVerificationFailed(ctx.emitter, audit.id, null, { ...fields, output: result.output });

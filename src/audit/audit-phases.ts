@@ -51,7 +51,12 @@ export function withPhase(audit: AuditRecord, number: number, patch: Partial<Pha
   };
 }
 
-export function phaseCounts(audit: AuditRecord): { completed: number; skipped: number; remaining: number; failed: number } {
+export function phaseCounts(audit: AuditRecord): {
+  completed: number;
+  skipped: number;
+  remaining: number;
+  failed: number;
+} {
   const phases = phasesOf(audit);
   const completed = phases.filter((p) => p.status === "completed").length;
   const skipped = phases.filter((p) => p.status === "skipped").length;

@@ -76,7 +76,14 @@ export class AuditStore {
     // Key order: identity first, then Phaser's fields, then anything else the caller gave.
     const record = Object.assign(
       { id, project: "", slug: "", date: "", status: "pending" } as AuditRecord,
-      { phases_total: 0, phases_completed: 0, phases_skipped: 0, started_at: formatTimestamp(), tags: [], metadata: {} },
+      {
+        phases_total: 0,
+        phases_completed: 0,
+        phases_skipped: 0,
+        started_at: formatTimestamp(),
+        tags: [],
+        metadata: {},
+      },
       audit,
       { id },
     );
@@ -84,6 +91,7 @@ export class AuditStore {
       if (file.audits.some((a) => a.id === id))
         throw new CairnError(ErrorKind.AlreadyExists, `an audit with id ${id} already exists`, { path: this.path });
       file.audits.push(record);
+      return true;
     });
     return id;
   }
@@ -115,7 +123,7 @@ export class AuditStore {
   }
 
   /** Read-modify-write under the lock; `change` returning false skips the write. */
-  private modify(change: (file: AuditsFile) => boolean | undefined | void): void {
+  private modify(change: (file: AuditsFile) => boolean | undefined): void {
     withStorageLock(this.root, () => {
       const file = this.read();
       if (change(file) === false) return;

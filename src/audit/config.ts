@@ -32,8 +32,7 @@ export function deepMerge(base: Config, over: Record<string, unknown>): Config {
   const out: Config = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
-    out[key] =
-      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : (value as ConfigValue);
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : (value as ConfigValue);
   }
   return out;
 }
@@ -43,7 +42,9 @@ const KEY_PART = /^[A-Za-z0-9_-]+$/;
 function splitKey(key: string): string[] {
   const parts = key.split(".");
   if (key.length === 0 || !parts.every((p) => KEY_PART.test(p)))
-    throw new CairnError(ErrorKind.Usage, `invalid config key "${key}"`, { hint: "use a dot path such as storage.max_events" });
+    throw new CairnError(ErrorKind.Usage, `invalid config key "${key}"`, {
+      hint: "use a dot path such as storage.max_events",
+    });
   return parts;
 }
 

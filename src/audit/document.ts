@@ -210,7 +210,14 @@ function phasesFromSetupFiles(files: SetupFile[], errors: DocumentProblem[]): Au
       if (!inFence) {
         const head = FILE_PHASE.exec(line);
         if (head && !phase) {
-          phase = { number: Number(head[1]), title: head[2] as string, line: i + 1, file: file.path, verify: [], files: [] };
+          phase = {
+            number: Number(head[1]),
+            title: head[2] as string,
+            line: i + 1,
+            file: file.path,
+            verify: [],
+            files: [],
+          };
           continue;
         }
         const sub = /^##\s+(.+?)\s*$/.exec(line);
@@ -271,10 +278,17 @@ function collectSectionLine(phase: AuditPhase, section: string, line: string, in
     phase.verify.push(command.replace(/^\$\s+/, "").replace(/^`(.*)`$/, "$1"));
   } else if (section === "files") {
     const row = /^\|\s*`?([^|`]+?)`?\s*\|\s*(CREATE|MODIFY|DELETE)\s*\|/i.exec(line);
-    if (row) phase.files.push({ path: row[1] as string, action: (row[2] as string).toUpperCase() as PhaseFileAction["action"] });
+    if (row)
+      phase.files.push({
+        path: row[1] as string,
+        action: (row[2] as string).toUpperCase() as PhaseFileAction["action"],
+      });
     const bold = /^\*\*(Create|Modify|Delete):\s*`([^`]+)`\*\*/i.exec(line.trim());
     if (bold)
-      phase.files.push({ path: bold[2] as string, action: (bold[1] as string).toUpperCase() as PhaseFileAction["action"] });
+      phase.files.push({
+        path: bold[2] as string,
+        action: (bold[1] as string).toUpperCase() as PhaseFileAction["action"],
+      });
   }
 }
 

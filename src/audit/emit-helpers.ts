@@ -75,7 +75,12 @@ export function emitPhaseFailed(
   return e.emit(EventType.PHASE_FAILED, auditId, phase, defined(p));
 }
 
-export function emitPhaseSkipped(e: EventEmitter, auditId: string, phase: number, p: { reason: string } & Extra): Event {
+export function emitPhaseSkipped(
+  e: EventEmitter,
+  auditId: string,
+  phase: number,
+  p: { reason: string } & Extra,
+): Event {
   return e.emit(EventType.PHASE_SKIPPED, auditId, phase, defined(p));
 }
 
@@ -115,6 +120,11 @@ export function emitFileModified(
   return e.emit(EventType.FILE_MODIFIED, auditId, phase, defined(p));
 }
 
-export function emitFileDeleted(e: EventEmitter, auditId: string, phase: number | null, p: { path: string } & Extra): Event {
+export function emitFileDeleted(
+  e: EventEmitter,
+  auditId: string,
+  phase: number | null,
+  p: { path: string } & Extra,
+): Event {
   return e.emit(EventType.FILE_DELETED, auditId, phase, defined(p));
 }

@@ -39,7 +39,9 @@ export class EventEmitter {
 
   emit(type: string, auditId: string, phase: number | null = null, data: Record<string, unknown> = {}): Event {
     if (!isEventType(type))
-      throw new CairnError(ErrorKind.Usage, `unknown event type "${type}"`, { hint: `one of ${EVENT_TYPES.join(", ")}` });
+      throw new CairnError(ErrorKind.Usage, `unknown event type "${type}"`, {
+        hint: `one of ${EVENT_TYPES.join(", ")}`,
+      });
     if (typeof auditId !== "string" || auditId.length === 0)
       throw new CairnError(ErrorKind.Usage, "an event needs an audit id");
     if (phase !== null && (!Number.isInteger(phase) || phase < 1))

@@ -69,7 +69,9 @@ export class EventStore {
     if (fs.existsSync(this.poolPath)) return LocalPool.open(this.poolPath, "events", this.poolPath);
     const legacy = nodePath.join(this.root, "events.json");
     const imported = fs.existsSync(legacy) ? readEventsJsonFile(legacy) : [];
-    const pool = LocalPool.create(this.poolPath, "events", this.poolPath, { size: poolBytesFor(this.retention.maxEvents) });
+    const pool = LocalPool.create(this.poolPath, "events", this.poolPath, {
+      size: poolBytesFor(this.retention.maxEvents),
+    });
     if (imported.length > 0) {
       sortByTime(imported);
       pool.engine.appendBatch(imported.map(toAppendInput), { durability: "flush" });

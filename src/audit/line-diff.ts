@@ -136,7 +136,10 @@ export function unifiedDiff(path: string, before: string, after: string, context
         bCount++;
       }
     }
-    out.push(`@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${bCount === 0 ? bLine - 1 : bLine},${bCount} @@`, ...body);
+    out.push(
+      `@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${bCount === 0 ? bLine - 1 : bLine},${bCount} @@`,
+      ...body,
+    );
     i = end;
     start = end;
   }

@@ -25,7 +25,9 @@ export function readManifestFile(path: string): Manifest {
   const doc = parseDocument(text);
   const first = doc.errors[0];
   if (first)
-    throw new CairnError(ErrorKind.Corrupt, `${path} is not a valid manifest: ${first.message.split("\n")[0]}`, { path });
+    throw new CairnError(ErrorKind.Corrupt, `${path} is not a valid manifest: ${first.message.split("\n")[0]}`, {
+      path,
+    });
   const value = doc.toJS() as Partial<Manifest> | null;
   if (!value || typeof value !== "object" || !Array.isArray(value.files))
     throw new CairnError(ErrorKind.Corrupt, `${path} is not a manifest (no "files" list)`, { path });

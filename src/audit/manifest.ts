@@ -122,7 +122,14 @@ async function describeFile(root: string, rel: string, contentMax: number): Prom
       const bytes = fs.readFileSync(abs);
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       const text = knownBinary ? null : decodeText(bytes, true);
-      return { path: rel, type: text === null ? "binary" : "text", size: bytes.length, sha256, content: text, is_executable };
+      return {
+        path: rel,
+        type: text === null ? "binary" : "text",
+        size: bytes.length,
+        sha256,
+        content: text,
+        is_executable,
+      };
     }
     const { sha256, sniff, size, utf8Valid } = await hashStream(abs);
     const binary = knownBinary || sniff.subarray(0, SNIFF_BYTES).includes(0) || !utf8Valid;

@@ -88,10 +88,19 @@ export async function verifyPhase(
     const exhausted = attempts >= ctx.maxAttempts;
     const error = `Verification command failed: ${failed.command}`;
     ctx.storage.updateAudit(audit.id, (c) =>
-      withPhase(c, number, exhausted ? { attempts, status: "failed", error, duration_seconds: duration } : { attempts }),
+      withPhase(
+        c,
+        number,
+        exhausted ? { attempts, status: "failed", error, duration_seconds: duration } : { attempts },
+      ),
     );
     if (exhausted) emitPhaseFailed(ctx.emitter, audit.id, number, { error, attempts, duration_seconds: duration });
-    return { phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number), passed: false, results, exhausted };
+    return {
+      phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
+      passed: false,
+      results,
+      exhausted,
+    };
   }
   const files = await emitFileEvents(ctx, audit.id, number);
   const summary = {
@@ -106,7 +115,12 @@ export async function verifyPhase(
     current_phase: null,
   }));
   emitPhaseCompleted(ctx.emitter, audit.id, number, summary);
-  return { phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number), passed: true, results, exhausted: false };
+  return {
+    phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
+    passed: true,
+    results,
+    exhausted: false,
+  };
 }
 
 async function emitFileEvents(

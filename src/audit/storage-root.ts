@@ -12,9 +12,7 @@ import { CairnError, ErrorKind } from "../core/errors.js";
 
 export const STORAGE_DIR_NAME = ".phaser";
 
-export function findStorageRoot(
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; home?: string } = {},
-): string {
+export function findStorageRoot(options: { cwd?: string; env?: NodeJS.ProcessEnv; home?: string } = {}): string {
   const env = options.env ?? process.env;
   const fromEnv = env.PHASER_STORAGE_DIR;
   if (fromEnv && fromEnv.length > 0) return nodePath.resolve(fromEnv);

@@ -67,7 +67,14 @@ test -f docs/guide.md
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-type Ev = { id: string; type: string; timestamp: string; audit_id: string; phase: number | null; data: Record<string, unknown> };
+type Ev = {
+  id: string;
+  type: string;
+  timestamp: string;
+  audit_id: string;
+  phase: number | null;
+  data: Record<string, unknown>;
+};
 
 describe("the audit loop through the CLI", () => {
   test("start → verify (pass, fail then fix, skip) → complete, watched live, exported with every field", async () => {
@@ -165,7 +172,10 @@ describe("the audit loop through the CLI", () => {
       git_branch: "main",
       git_commit: commit,
     });
-    assert.deepEqual(byType("phase_started")[0]?.data, { description: "Add feature", file: ".audit/phases/01-add-feature.md" });
+    assert.deepEqual(byType("phase_started")[0]?.data, {
+      description: "Add feature",
+      file: ".audit/phases/01-add-feature.md",
+    });
     const [pass1] = byType("verification_passed");
     assert.equal(pass1?.data.command, "test -f src/feature.txt");
     assert.equal(pass1?.data.exit_code, 0);
@@ -177,7 +187,12 @@ describe("the audit loop through the CLI", () => {
     assert.equal(typeof fail?.data.output, "string");
     assert.deepEqual(byType("file_created")[0]?.data, { path: "src/feature.txt", size_bytes: 12 });
     assert.deepEqual(byType("file_deleted")[0]?.data, { path: "old.txt" });
-    assert.deepEqual(byType("file_modified")[0]?.data, { path: "README.md", size_bytes: 13, lines_added: 1, lines_removed: 0 });
+    assert.deepEqual(byType("file_modified")[0]?.data, {
+      path: "README.md",
+      size_bytes: 13,
+      lines_added: 1,
+      lines_removed: 0,
+    });
     const [done1, done2] = byType("phase_completed");
     assert.equal(typeof done1?.data.duration_seconds, "number");
     assert.equal(done1?.data.files_created, 1);
@@ -225,7 +240,10 @@ describe("the audit loop through the CLI", () => {
     const count = new EventEmitter(store).replay(auditId, (e) => seen.push(e.id));
     store.close();
     assert.equal(count, events.length);
-    assert.deepEqual(seen, events.map((e) => e.id));
+    assert.deepEqual(
+      seen,
+      events.map((e) => e.id),
+    );
   });
 
   test("audit run executes a setup-block document unattended and exits 1 when a phase fails for good", () => {

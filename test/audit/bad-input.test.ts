@@ -26,7 +26,9 @@ describe("bad input", () => {
     assert.equal(v.status, 2);
     const report = JSON.parse(v.stdout);
     assert.equal(report.valid, false);
-    assert.ok(report.errors.some((e: { line: number; message: string }) => e.line === 4 && /never closed/.test(e.message)));
+    assert.ok(
+      report.errors.some((e: { line: number; message: string }) => e.line === 4 && /never closed/.test(e.message)),
+    );
     const s = cli(["audit", "start", "bad.md"], opts);
     assert.equal(s.status, 2);
     assert.equal(errorOf(s.stderr).kind, "Usage");
@@ -39,7 +41,10 @@ describe("bad input", () => {
     const { storage, opts } = setup("corrupt");
     fs.mkdirSync(storage, { recursive: true });
     fs.writeFileSync(path.join(storage, "audits.json"), '{"version":1,"audits":[');
-    for (const args of [["audit", "list"], ["audit", "start", "x.md"]]) {
+    for (const args of [
+      ["audit", "list"],
+      ["audit", "start", "x.md"],
+    ]) {
       const r = cli(args, opts);
       if (args[1] === "list") {
         assert.equal(r.status, 7);

@@ -69,7 +69,12 @@ describe("concurrent writers", () => {
     fs.writeFileSync(script, emitterScript);
     const { PhaserStorage } = await import("../../src/audit/storage.js");
     const storage = new PhaserStorage(root);
-    const auditId = storage.saveAudit({ project: "Demo", slug: "concurrency", date: "2025-12-05", status: "in_progress" });
+    const auditId = storage.saveAudit({
+      project: "Demo",
+      slug: "concurrency",
+      date: "2025-12-05",
+      status: "in_progress",
+    });
     const results = await Promise.all([0, 1, 2, 3].map((w) => runNode(script, [root, auditId, String(w)])));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const events = storage.getEvents({ auditId });

@@ -100,7 +100,10 @@ describe("manifests", () => {
       unchanged_count: 1,
       summary: "+1 added, ~1 modified, -1 deleted",
     });
-    assert.match(formatDetailed(diff), /--- a\/src\/main\.py\n\+\+\+ b\/src\/main\.py\n@@ -1,1 \+1,2 @@\n print\('hello'\)\n\+print\('world'\)/);
+    assert.match(
+      formatDetailed(diff),
+      /--- a\/src\/main\.py\n\+\+\+ b\/src\/main\.py\n@@ -1,1 \+1,2 @@\n print\('hello'\)\n\+print\('world'\)/,
+    );
     assert.equal(formatSummary(compareManifests(before, before)), "No changes");
   });
 

@@ -96,16 +96,21 @@ describe("audit documents", () => {
     assert.match(parseAuditDocument("# Title\n\n## Phase 1: A\n").errors[0]?.message ?? "", /Setup block not found/);
     const noPhases = parseAuditDocument("# T\n=== AUDIT SETUP START ===\n=== AUDIT SETUP END ===\n");
     assert.equal(noPhases.errors[0]?.message, "No phases found");
-    const unclosed = parseAuditDocument("# T\n=== AUDIT SETUP START ===\n=== AUDIT SETUP END ===\n## Phase 1: A\n```bash\nls\n");
+    const unclosed = parseAuditDocument(
+      "# T\n=== AUDIT SETUP START ===\n=== AUDIT SETUP END ===\n## Phase 1: A\n```bash\nls\n",
+    );
     assert.equal(unclosed.errors[0]?.line, 5);
     assert.match(unclosed.errors[0]?.message ?? "", /never closed/);
-    const dup = parseAuditDocument("# T\n=== AUDIT SETUP START ===\n=== AUDIT SETUP END ===\n## Phase 1: A\n## Phase 1: B\n");
+    const dup = parseAuditDocument(
+      "# T\n=== AUDIT SETUP START ===\n=== AUDIT SETUP END ===\n## Phase 1: A\n## Phase 1: B\n",
+    );
     assert.equal(dup.errors[0]?.line, 5);
     assert.match(dup.errors[0]?.message ?? "", /defined twice \(first at line 4\)/);
   });
 
   test("setup files may not escape the project", () => {
-    const text = "# T\n=== AUDIT SETUP START ===\n===FILE: ../evil.md===\nx\n===END FILE===\n=== AUDIT SETUP END ===\n## Phase 1: A\n";
+    const text =
+      "# T\n=== AUDIT SETUP START ===\n===FILE: ../evil.md===\nx\n===END FILE===\n=== AUDIT SETUP END ===\n## Phase 1: A\n";
     const { errors } = parseAuditDocument(text);
     assert.equal(errors[0]?.line, 3);
     assert.match(errors[0]?.message ?? "", /stay inside the project/);

@@ -6,7 +6,7 @@ import * as helpers from "../../src/audit/emit-helpers.js";
 import { EventEmitter } from "../../src/audit/emitter.js";
 import { EVENT_TYPES, Event, EventType } from "../../src/audit/event.js";
 import { PhaserStorage } from "../../src/audit/storage.js";
-import { CairnError } from "../../src/core/errors.js";
+import type { CairnError } from "../../src/core/errors.js";
 import { removeDir, tempDir } from "./helpers.js";
 
 const scratch = tempDir("events");
@@ -41,7 +41,10 @@ describe("Event", () => {
       (event.data.nested as { x: number }).x = 2;
     });
     assert.deepEqual(Event.fromDict({ ...dict, phase: undefined, data: undefined }).toDict().data, {});
-    assert.throws(() => Event.fromDict({ type: "audit_started" }), (err: unknown) => (err as CairnError).kind === "Corrupt");
+    assert.throws(
+      () => Event.fromDict({ type: "audit_started" }),
+      (err: unknown) => (err as CairnError).kind === "Corrupt",
+    );
   });
 });
 
@@ -49,7 +52,10 @@ describe("EventEmitter", () => {
   test("emit validates the type (Usage), persists, and notifies subscribers synchronously in order", () => {
     const storage = freshStorage();
     const emitter = new EventEmitter(storage);
-    assert.throws(() => emitter.emit("not_a_type", AUDIT), (err: unknown) => (err as CairnError).kind === "Usage");
+    assert.throws(
+      () => emitter.emit("not_a_type", AUDIT),
+      (err: unknown) => (err as CairnError).kind === "Usage",
+    );
     const seen: string[] = [];
     const first = (e: Event) => seen.push(`first:${e.type}`);
     emitter.subscribe(first);
@@ -84,7 +90,9 @@ describe("EventEmitter", () => {
     const blocker = path.join(scratch, "not-a-dir");
     fs.writeFileSync(blocker, "x");
     const warnings: string[] = [];
-    const emitter = new EventEmitter(new PhaserStorage(path.join(blocker, ".phaser")), { warn: (m) => warnings.push(m) });
+    const emitter = new EventEmitter(new PhaserStorage(path.join(blocker, ".phaser")), {
+      warn: (m) => warnings.push(m),
+    });
     const event = emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 1, { reason: "user_request" });
     assert.equal(event.type, "phase_skipped");
     assert.equal(emitter.unpersisted.length, 1);
@@ -112,9 +120,30 @@ describe("EventEmitter", () => {
       phase: 1,
       data: {},
     });
-    storage.appendEvent({ id: "a", type: "audit_started", timestamp: "2025-12-05T09:30:00Z", audit_id: AUDIT, phase: null, data: {} });
-    storage.appendEvent({ id: "c", type: "phase_completed", timestamp: "2025-12-05T10:00:00.500000", audit_id: AUDIT, phase: 1, data: {} });
-    storage.appendEvent({ id: "z", type: "audit_started", timestamp: "2025-12-05T09:00:00Z", audit_id: "other", phase: null, data: {} });
+    storage.appendEvent({
+      id: "a",
+      type: "audit_started",
+      timestamp: "2025-12-05T09:30:00Z",
+      audit_id: AUDIT,
+      phase: null,
+      data: {},
+    });
+    storage.appendEvent({
+      id: "c",
+      type: "phase_completed",
+      timestamp: "2025-12-05T10:00:00.500000",
+      audit_id: AUDIT,
+      phase: 1,
+      data: {},
+    });
+    storage.appendEvent({
+      id: "z",
+      type: "audit_started",
+      timestamp: "2025-12-05T09:00:00Z",
+      audit_id: "other",
+      phase: null,
+      data: {},
+    });
     const order: string[] = [];
     const count = new EventEmitter(storage).replay(AUDIT, (e) => order.push(e.id));
     assert.equal(count, 3);
@@ -136,7 +165,14 @@ describe("EventEmitter", () => {
       ["audit_started", null, { project: "P", slug: "s", phases_total: 2, git_branch: "main" }],
     );
     assert.deepEqual(
-      e(helpers.emitVerificationFailed(emitter, AUDIT, 3, { command: "c", exit_code: 2, duration_ms: 5, output: "x".repeat(5000) }))[2],
+      e(
+        helpers.emitVerificationFailed(emitter, AUDIT, 3, {
+          command: "c",
+          exit_code: 2,
+          duration_ms: 5,
+          output: "x".repeat(5000),
+        }),
+      )[2],
       { command: "c", exit_code: 2, duration_ms: 5, output: "x".repeat(1000) },
     );
     assert.deepEqual(e(helpers.emitVerificationPassed(emitter, AUDIT, 3, { command: "c", duration_ms: 1 }))[2], {
@@ -144,20 +180,32 @@ describe("EventEmitter", () => {
       duration_ms: 1,
       exit_code: 0,
     });
-    assert.equal(helpers.emitAuditCompleted(emitter, AUDIT, {
-      duration_seconds: 1.5,
-      phases_completed: 1,
-      phases_skipped: 0,
-      files_created: 0,
-      files_modified: 0,
-      files_deleted: 0,
-    }).type, "audit_completed");
-    assert.equal(helpers.emitAuditAbandoned(emitter, AUDIT, { reason: "timeout", phases_completed: 0, phases_remaining: 1 }).type, "audit_abandoned");
+    assert.equal(
+      helpers.emitAuditCompleted(emitter, AUDIT, {
+        duration_seconds: 1.5,
+        phases_completed: 1,
+        phases_skipped: 0,
+        files_created: 0,
+        files_modified: 0,
+        files_deleted: 0,
+      }).type,
+      "audit_completed",
+    );
+    assert.equal(
+      helpers.emitAuditAbandoned(emitter, AUDIT, { reason: "timeout", phases_completed: 0, phases_remaining: 1 }).type,
+      "audit_abandoned",
+    );
     assert.equal(helpers.emitPhaseStarted(emitter, AUDIT, 1, { description: "d", file: "f" }).type, "phase_started");
     assert.equal(helpers.emitPhaseCompleted(emitter, AUDIT, 1, { duration_seconds: 2 }).type, "phase_completed");
-    assert.equal(helpers.emitPhaseFailed(emitter, AUDIT, 1, { error: "e", attempts: 3, duration_seconds: 4 }).type, "phase_failed");
+    assert.equal(
+      helpers.emitPhaseFailed(emitter, AUDIT, 1, { error: "e", attempts: 3, duration_seconds: 4 }).type,
+      "phase_failed",
+    );
     assert.equal(helpers.emitPhaseSkipped(emitter, AUDIT, 1, { reason: "user_request" }).type, "phase_skipped");
-    assert.deepEqual(e(helpers.emitFileCreated(emitter, AUDIT, 1, { path: "a", size_bytes: 3 }))[2], { path: "a", size_bytes: 3 });
+    assert.deepEqual(e(helpers.emitFileCreated(emitter, AUDIT, 1, { path: "a", size_bytes: 3 }))[2], {
+      path: "a",
+      size_bytes: 3,
+    });
     assert.deepEqual(
       e(helpers.emitFileModified(emitter, AUDIT, 1, { path: "a", size_bytes: 3, lines_added: 1, lines_removed: 2 }))[2],
       { path: "a", size_bytes: 3, lines_added: 1, lines_removed: 2 },

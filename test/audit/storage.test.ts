@@ -47,7 +47,11 @@ describe("storage root", () => {
   test("getPath refuses paths that escape .phaser/", () => {
     const storage = new PhaserStorage(storageDir());
     assert.equal(storage.getPath("manifests/x.json"), path.join(storage.root, "manifests", "x.json"));
-    for (const bad of ["../audits.json", "/etc/passwd", "a/../../b", "..", "x\0y"]) assert.equal(kindOf(() => storage.getPath(bad)), "Usage");
+    for (const bad of ["../audits.json", "/etc/passwd", "a/../../b", "..", "x\0y"])
+      assert.equal(
+        kindOf(() => storage.getPath(bad)),
+        "Usage",
+      );
   });
 });
 
@@ -57,9 +61,15 @@ describe("audits.json", () => {
     for (const field of ["project", "slug", "date", "status"]) {
       const partial: Record<string, unknown> = { ...audit };
       delete partial[field];
-      assert.equal(kindOf(() => storage.saveAudit(partial)), "Usage");
+      assert.equal(
+        kindOf(() => storage.saveAudit(partial)),
+        "Usage",
+      );
     }
-    assert.equal(kindOf(() => storage.saveAudit({ ...audit, id: "not-a-uuid" })), "Usage");
+    assert.equal(
+      kindOf(() => storage.saveAudit({ ...audit, id: "not-a-uuid" })),
+      "Usage",
+    );
     const id = storage.saveAudit({ ...audit, custom_field: { keep: true } });
     assert.match(id, /^[0-9a-f-]{36}$/);
     assert.equal(storage.getAudit(id)?.slug, "hardening");
@@ -81,7 +91,10 @@ describe("audits.json", () => {
     const [first] = storage.listAudits();
     assert.equal(first?.id, "550e8400-e29b-41d4-a716-446655440000");
     assert.deepEqual(first?.tags, ["security"]);
-    assert.equal(storage.getConfig().storage && (storage.getConfig().storage as Record<string, unknown>).max_events, 5000);
+    assert.equal(
+      storage.getConfig().storage && (storage.getConfig().storage as Record<string, unknown>).max_events,
+      5000,
+    );
     storage.updateAudit(first?.id as string, { phases_completed: 2 });
     const raw = JSON.parse(fs.readFileSync(path.join(root, "audits.json"), "utf8"));
     assert.equal(raw.audits[0].completed_at, "2025-12-05T12:30:00Z", "existing timestamps are preserved");
@@ -132,9 +145,13 @@ describe("audits.json", () => {
     const id = storage.saveAudit(audit);
     const before = fs.readFileSync(path.join(storage.root, "audits.json"), "utf8");
     setWriteHook((phase) => {
-      if (phase === "temp-written") throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      if (phase === "temp-written")
+        throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
     });
-    assert.equal(kindOf(() => storage.updateAudit(id, { status: "completed" })), "Io");
+    assert.equal(
+      kindOf(() => storage.updateAudit(id, { status: "completed" })),
+      "Io",
+    );
     setWriteHook(null);
     assert.equal(fs.readFileSync(path.join(storage.root, "audits.json"), "utf8"), before);
     assert.deepEqual(
@@ -160,7 +177,10 @@ describe("config.yaml", () => {
     assert.match(text, /max_events: 500 # small machine/);
     assert.equal(storage.config.getValue("storage.retention_days"), 30);
     assert.equal(storage.config.getValue("display.color"), "never");
-    assert.equal(kindOf(() => storage.setConfig("bad..key", 1)), "Usage");
+    assert.equal(
+      kindOf(() => storage.setConfig("bad..key", 1)),
+      "Usage",
+    );
     storage.resetConfig();
     assert.equal(storage.config.getValue("storage.max_events"), 10000);
   });
