@@ -49,7 +49,7 @@ export class EventEmitter {
     const event = new Event({ type, auditId, phase, data });
     if (this.storage && !this.dryRun) {
       try {
-        this.storage.appendEvent(event.toDict());
+        this.storage.appendEventTrusted(event.toDict());
       } catch (err) {
         this.unpersisted.push(event);
         this.warn(`event ${event.type} kept in memory only (storage unavailable)`, err);

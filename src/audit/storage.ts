@@ -83,6 +83,11 @@ export class PhaserStorage {
     this.events.append(event);
   }
 
+  /** appendEvent for dicts made by Event.toDict, which are valid by construction (the emitter's path). */
+  appendEventTrusted(event: EventDict): void {
+    this.events.append(event, { trusted: true });
+  }
+
   getEvents(filter: GetEventsFilter = {}): EventDict[] {
     const q: { auditId?: string; type?: string; sinceMs?: number } = {};
     if (filter.auditId !== undefined) q.auditId = filter.auditId;
