@@ -14,7 +14,7 @@ import type { RingState } from "./header.js";
 import { F, FRAME_HEADER_BYTES, FrameState, frameBytesFor, payloadBytesMaxFor } from "./layout.js";
 import { type FrameLookup, planAppendGroup } from "./plan.js";
 import type { PoolFile } from "./pool-file.js";
-import { RingWindow, locate } from "./read.js";
+import { RingWindow, advance, locate } from "./read.js";
 import { nowNs } from "./time.js";
 
 export type Durability = "fast" | "flush";
@@ -174,7 +174,7 @@ export function truncateLocked(pool: PoolFile, beforeSeq: number, durability: Du
   const lookup = frameLookup(pool);
   const frame = lookup(pos);
   assert(frame.kind === "frame", "truncate point is a frame");
-  const tailNextOff = (pos + frame.frameBytes) % pool.geometry.ringSize;
+  const tailNextOff = advance(pos, frame.frameBytes, pool.geometry.ringSize);
   pool.writeState({ ...state, tailOff: pos, tailNextOff, oldestSeq: beforeSeq });
   if (durability === "flush") pool.sync();
   return beforeSeq - state.oldestSeq;

@@ -41,7 +41,8 @@ export function tailNextFor(tail: number, ringSize: number, frameAt: FrameLookup
   if (isJumpZone(tail, ringSize)) return 0;
   const frame = frameAt(tail);
   if (frame.kind === "wrap") return 0;
-  return (tail + frame.frameBytes) % ringSize;
+  const next = (tail + frame.frameBytes) % ringSize;
+  return isJumpZone(next, ringSize) ? 0 : next;
 }
 
 export function planAppend(state: RingState, ringSize: number, frameBytes: number, frameAt: FrameLookup): AppendPlan {
@@ -90,7 +91,7 @@ export function planAppend(state: RingState, ringSize: number, frameBytes: numbe
       };
   const newHead = (frameOff + frameBytes) % ringSize;
   const next: RingState = emptied
-    ? { headOff: newHead, tailOff: frameOff, tailNextOff: newHead, oldestSeq: seq, newestSeq: seq }
+    ? { headOff: newHead, tailOff: frameOff, tailNextOff: isJumpZone(newHead, ringSize) ? 0 : newHead, oldestSeq: seq, newestSeq: seq }
     : { ...afterDrop, headOff: newHead, newestSeq: seq };
   return { seq, frameOff, frameBytes, wrapMarkerOff, dropped, tailMoved, afterDrop, next };
 }
