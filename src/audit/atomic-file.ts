@@ -52,6 +52,36 @@ export function writeFileAtomic(target: string, text: string): void {
   writeHook?.("dir-synced", { target, temp });
 }
 
+/**
+ * Removes temp files of `target` left by writers that died mid-write (their pid is gone).
+ * Call while holding the storage lock.
+ */
+export function removeStaleTemps(target: string): void {
+  const dir = nodePath.dirname(target);
+  const prefix = `.${nodePath.basename(target)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const pid = Number(name.slice(prefix.length).split(".")[0]);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    fs.rmSync(nodePath.join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === "EPERM";
+  }
+}
+
 function syncDirectory(dir: string): void {
   let fd: number | null = null;
   try {

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../core/errors.js";
-import { withStorageLock, writeFileAtomic } from "./atomic-file.js";
+import { removeStaleTemps, withStorageLock, writeFileAtomic } from "./atomic-file.js";
 import { formatJson, readJsonFile } from "./json-file.js";
 import { formatTimestamp } from "./timestamps.js";
 
@@ -125,6 +125,7 @@ export class AuditStore {
   /** Read-modify-write under the lock; `change` returning false skips the write. */
   private modify(change: (file: AuditsFile) => boolean | undefined): void {
     withStorageLock(this.root, () => {
+      removeStaleTemps(this.path);
       const file = this.read();
       if (change(file) === false) return;
       writeFileAtomic(this.path, formatJson({ ...file, version: file.version ?? 1, audits: file.audits }));

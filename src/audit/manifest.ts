@@ -39,7 +39,8 @@ export interface CaptureOptions {
   excludePaths?: readonly string[];
   /** Text contents above this size are not stored (hash and size still are). */
   contentMaxBytes?: number;
-  onProgress?: (filesScanned: number) => void;
+  /** Called every 200 files and once at the end with `done` set. */
+  onProgress?: (filesScanned: number, done: boolean) => void;
 }
 
 export const DEFAULT_EXCLUDES = [".git", "node_modules", "__pycache__", ".venv", "venv", ".phaser"];
@@ -94,13 +95,13 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
         if (isIgnored(dirRules, childRel, false)) continue;
         files.push(await describeFile(root, childRel, contentMax));
         scanned++;
-        if (options.onProgress && scanned % 200 === 0) options.onProgress(scanned);
+        if (options.onProgress && scanned % 200 === 0) options.onProgress(scanned, false);
       }
       // Symlinks and special files are not followed: a manifest describes regular files.
     }
   };
   await walk("", []);
-  options.onProgress?.(scanned);
+  options.onProgress?.(scanned, true);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     root,

@@ -111,6 +111,11 @@ describe("concurrent writers", () => {
       // The lock died with its holder: the next writer proceeds.
       const { PhaserStorage } = await import("../../src/audit/storage.js");
       new PhaserStorage(root).saveAudit({ project: "next", slug: "n", date: "2025-12-05", status: "pending" });
+      assert.deepEqual(
+        fs.readdirSync(root).filter((f) => f.endsWith(".tmp")),
+        [],
+        "the dead writer's temp file is cleaned up",
+      );
     });
   }
 

@@ -2,11 +2,13 @@
 import { type AuditContext, openAuditContext } from "../../audit/audit-context.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { notice } from "../output.js";
+import { ttyProgress } from "./cli-helpers.js";
 
 export function cliAuditContext(overrides: { timeoutSeconds?: string; maxAttempts?: string } = {}): AuditContext {
   const ctx = openAuditContext({
     emitter: { warn: (message, error) => notice("warning", `${message}: ${(error as Error)?.message ?? error}`) },
   });
+  ctx.captureOptions.onProgress = ttyProgress("scanning project").update;
   if (overrides.timeoutSeconds !== undefined)
     ctx.verifyTimeoutMs = positive(overrides.timeoutSeconds, "--timeout") * 1000;
   if (overrides.maxAttempts !== undefined)

@@ -27,17 +27,20 @@ export function out(line = ""): void {
 }
 
 /** A progress callback that redraws one stderr line on a TTY and does nothing otherwise. */
-export function ttyProgress(label: string): { update: (n: number) => void; done: () => void } {
+export function ttyProgress(label: string): { update: (n: number, finished?: boolean) => void; done: () => void } {
   if (process.stderr.isTTY !== true) return { update: () => {}, done: () => {} };
   let shown = false;
+  const done = () => {
+    if (shown) process.stderr.write("\r\x1b[2K");
+    shown = false;
+  };
   return {
-    update: (n) => {
+    update: (n, finished) => {
+      if (finished) return done();
       shown = true;
       process.stderr.write(`\r${paint("dim", `${label}: ${n} files`, process.stderr)}`);
     },
-    done: () => {
-      if (shown) process.stderr.write("\r\x1b[2K");
-    },
+    done,
   };
 }
 
