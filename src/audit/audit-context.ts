@@ -54,8 +54,12 @@ export function findAudit(ctx: AuditContext, idOrPrefix: string): AuditRecord {
   const all = ctx.storage.listAudits();
   const exact = all.find((a) => a.id === idOrPrefix);
   if (exact) return exact;
-  const matches = all.filter((a) => a.id.startsWith(idOrPrefix) || a.slug === idOrPrefix);
-  if (matches.length === 1) return matches[0] as AuditRecord;
+  const byId = all.filter((a) => a.id.startsWith(idOrPrefix));
+  if (byId.length === 1) return byId[0] as AuditRecord;
+  // A slug names its newest run (the list is newest first).
+  const bySlug = all.find((a) => a.slug === idOrPrefix);
+  if (byId.length === 0 && bySlug) return bySlug;
+  const matches = byId;
   if (matches.length > 1)
     throw new CairnError(ErrorKind.Usage, `"${idOrPrefix}" matches ${matches.length} audits`, {
       hint: "give more characters of the id",
