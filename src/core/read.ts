@@ -177,6 +177,7 @@ export class Cursor {
 
   next(): CursorStep {
     const ringSize = this.pool.geometry.ringSize;
+    let wraps = 0;
     for (let attempt = 0; attempt < 8; attempt++) {
       const known = this.window.state;
       const state = known && known.newestSeq >= this.nextSeq ? known : this.pool.readState();
@@ -194,8 +195,8 @@ export class Cursor {
       }
       if (ringSize - this.pos < FRAME_HEADER_BYTES) this.pos = 0;
       const { view, buf, state: after } = this.window.frameAt(this.pos, this.nextSeq);
-      if (view.kind === "wrap") {
-        this.pos = 0;
+      if (view.kind === "wrap" && this.pos !== 0 && wraps++ === 0) {
+        this.pos = 0; // a wrap marker is not a failed attempt, but two in a row are damage
         attempt -= 1;
         continue;
       }
