@@ -11,15 +11,24 @@ import { CairnError, ErrorKind } from "../core/errors.js";
 import { type Message, messageToWire } from "../core/message.js";
 
 /** The per-batch program: per message, the outputs of each expression, or null when one raised. */
-function batchProgram(expressions: readonly string[]): string {
+function batchProgram(expressions: readonly string[], input: "argument" | "stdin"): string {
   const all = expressions.map((e) => `[${e}]`).join(", ");
-  return `[$__cairn_batch[] | try [${all}] catch null]`;
+  return `[${input === "argument" ? "$__cairn_batch" : "."}[] | try [${all}] catch null]`;
 }
+
+/**
+ * Batches go to jq as an `--argjson` argument, not on stdin: jq-wasm feeds stdin one byte
+ * per JS call (measured 32k msg/s with 1 KiB messages, against 44k/s as an argument). An
+ * argument of about 1.5 MiB overflows jq-wasm's memory ("memory access out of bounds"),
+ * so arguments stay under this bound and a larger single message goes through stdin.
+ */
+const ARGUMENT_CHARS_MAX = 512 * 1024;
 
 export class WhereFilter {
   private constructor(
     private readonly jq: Jq,
-    private readonly program: string,
+    private readonly argumentProgram: string,
+    private readonly stdinProgram: string,
   ) {}
 
   /** Loads jq and compiles the expressions; a compile error is a Usage error. */
@@ -29,7 +38,7 @@ export class WhereFilter {
       // Compiled, never run: `empty` keeps an expensive or endless expression from running here.
       let result = jq.raw("null", `if false then (${expression}) else empty end`);
       if (result.exitCode === 0)
-        result = jq.raw(null, batchProgram([expression]), ["--argjson", "__cairn_batch", "[]"]);
+        result = jq.raw(null, batchProgram([expression], "argument"), ["--argjson", "__cairn_batch", "[]"]);
       if (result.exitCode !== 0) {
         const detail = result.stderr
           .split("\n")
@@ -42,38 +51,60 @@ export class WhereFilter {
         });
       }
     }
-    return new WhereFilter(jq, batchProgram(expressions));
+    return new WhereFilter(jq, batchProgram(expressions, "argument"), batchProgram(expressions, "stdin"));
   }
 
   /** The messages of `batch` for which every expression is true, in order. */
   select(batch: readonly Message[]): Message[] {
-    if (batch.length === 0) return [];
-    const input = `[${batch.map((m) => JSON.stringify(messageToWire(m))).join(",")}]`;
-    // Passed as an argument, not stdin: jq-wasm feeds stdin one byte per call (measured
-    // 32k msg/s with 1 KiB messages, against 44k/s this way).
-    const result = this.jq.raw(null, this.program, ["-c", "--argjson", "__cairn_batch", input]);
-    if (result.exitCode !== 0)
-      throw new CairnError(ErrorKind.Internal, `jq failed on a batch: ${result.stderr.trim()}`);
-    const verdicts = JSON.parse(result.stdout) as (unknown[][] | null)[];
-    const out: Message[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const outputs = verdicts[i];
-      if (outputs === null || outputs === undefined) continue; // runtime error: false
-      if (this.allTrue(outputs, batch[i] as Message)) out.push(batch[i] as Message);
+    const texts = batch.map((m) => JSON.stringify(messageToWire(m)));
+    const keep = this.matches(texts, (i) => (batch[i] as Message).seq);
+    return batch.filter((_, i) => keep[i]);
+  }
+
+  /**
+   * For each message, given as its wire JSON text, whether every expression holds.
+   * `seqOf(i)` names the message in a Usage error.
+   */
+  matches(wireTexts: readonly string[], seqOf: (index: number) => number): boolean[] {
+    const out: boolean[] = [];
+    let from = 0;
+    while (from < wireTexts.length) {
+      let to = from;
+      let chars = 2;
+      while (
+        to < wireTexts.length &&
+        (to === from || chars + (wireTexts[to] as string).length + 1 <= ARGUMENT_CHARS_MAX)
+      ) {
+        chars += (wireTexts[to] as string).length + 1;
+        to += 1;
+      }
+      const input = `[${wireTexts.slice(from, to).join(",")}]`;
+      const result =
+        input.length <= ARGUMENT_CHARS_MAX
+          ? this.jq.raw(null, this.argumentProgram, ["-c", "--argjson", "__cairn_batch", input])
+          : this.jq.raw(input, this.stdinProgram, ["-c"]);
+      if (result.exitCode !== 0)
+        throw new CairnError(ErrorKind.Internal, `jq failed on a batch: ${result.stderr.trim()}`);
+      const verdicts = JSON.parse(result.stdout) as (unknown[][] | null)[];
+      for (let i = 0; i < to - from; i++) {
+        const outputs = verdicts[i];
+        out.push(outputs !== null && outputs !== undefined && this.allTrue(outputs, seqOf(from + i)));
+      }
+      from = to;
     }
     return out;
   }
 
   /** Like jq's `select`: a message passes an expression when one of its outputs is true. */
-  private allTrue(outputsPerExpression: unknown[][], message: Message): boolean {
+  private allTrue(outputsPerExpression: unknown[][], seq: number): boolean {
     let pass = true;
     for (const outputs of outputsPerExpression) {
       for (const value of outputs) {
         if (typeof value !== "boolean") {
           throw new CairnError(
             ErrorKind.Usage,
-            `--where expression yielded ${JSON.stringify(value)} (not a boolean) for message ${message.seq}`,
-            { hint: "make the expression a test, e.g. '.data.x != null' or '.data.ok == true'", seq: message.seq },
+            `--where expression yielded ${JSON.stringify(value)} (not a boolean) for message ${seq}`,
+            { hint: "make the expression a test, e.g. '.data.x != null' or '.data.ok == true'", seq },
           );
         }
       }
