@@ -70,7 +70,10 @@ export async function run(ctx: BenchContext): Promise<LaneResult[]> {
   const levels = ["debug", "info", "warn", "error"];
   fs.writeFileSync(
     whereInput,
-    Array.from({ length: lines }, (_, i) => `{"i":${i},"level":"${levels[i % 4]}","msg":"request ${i} handled"}\n`).join(""),
+    Array.from(
+      { length: lines },
+      (_, i) => `{"i":${i},"level":"${levels[i % 4]}","msg":"request ${i} handled"}\n`,
+    ).join(""),
   );
   wallMs([cli, "pool", "create", "where", "--size", "64M"], { env });
   wallMs([cli, "feed", "where"], { env, stdinFile: whereInput });

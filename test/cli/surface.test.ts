@@ -161,4 +161,14 @@ describe("cairn CLI surface", () => {
     assert.ok(!plain.includes(ESC), "not coloured");
     assert.match(plain, /^#1 {2}(just now|\d+s ago) · /);
   });
+
+  it("on a TTY: doctor --all shows progress, then the reports", { skip: !hasScript }, async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "one");
+    await createPool(dir, "two");
+    const out = runInTty(["doctor", "--all"], dir);
+    assert.ok(out.includes("checking 1/2 one"), out);
+    assert.ok(out.includes("checking 2/2 two"), out);
+    assert.match(out, /2 pool\(s\) checked, 0 corrupt/);
+  });
 });

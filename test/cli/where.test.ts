@@ -202,12 +202,16 @@ describe("cairn follow --where with large messages", () => {
     const dir = newPoolDir();
     await createPool(dir, "big", "8M");
     const lines = [JSON.stringify({ big: "y".repeat(900_000), level: "error" })];
-    for (let i = 0; i < 300; i++) lines.push(JSON.stringify({ i, pad: "p".repeat(5000), level: i % 2 ? "error" : "info" }));
+    for (let i = 0; i < 300; i++)
+      lines.push(JSON.stringify({ i, pad: "p".repeat(5000), level: i % 2 ? "error" : "info" }));
     const fed = await runCli(["feed", "big"], { dir, input: `${lines.join("\n")}\n` });
     assert.equal(fed.code, 0, fed.stderr);
-    const r = await runCli(["follow", "big", "--from", "1", "--no-wait", "--where", '.data.level == "error"', "--data-only"], {
-      dir,
-    });
+    const r = await runCli(
+      ["follow", "big", "--from", "1", "--no-wait", "--where", '.data.level == "error"', "--data-only"],
+      {
+        dir,
+      },
+    );
     assert.equal(r.code, 0, r.stderr);
     const data = jsonLines(r.stdout) as { level: string; i?: number }[];
     assert.equal(data.length, 151);
