@@ -43,7 +43,15 @@ export function writeFrameHeader(buf: Buffer, at: number, fields: FrameFields, s
   buf.writeBigUInt64LE(fields.timestampNs, at + F.timestampNs);
   buf.writeUInt32LE(fields.payload.length, at + F.payloadLen);
   buf.writeUInt32LE(~fields.payload.length >>> 0, at + F.payloadLenXor);
-  buf.writeUInt32LE(fields.checksummed ? crc32(fields.payload) : 0, at + F.checksum);
+  buf.writeUInt32LE(fields.checksummed ? frameChecksum(buf, at, fields.payload) : 0, at + F.checksum);
+}
+
+/**
+ * CRC-32 over the frame's seq, timestamp and payload length (header bytes 16–35) and then
+ * the payload, so a damaged seq or time is caught as surely as a damaged payload.
+ */
+export function frameChecksum(buf: Buffer, at: number, payload: Buffer): number {
+  return crc32(payload, crc32(buf.subarray(at + F.seq, at + F.payloadLenXor)));
 }
 
 /** A bare header in the Wrap state: "continue at ring offset 0". */
@@ -106,7 +114,7 @@ export function inspectFrame(buf: Buffer, at: number, roomInRing: number, checks
   if (!buf.subarray(payloadAt + payloadLen, payloadAt + payloadLen + COMMIT_MARKER_BYTES).equals(COMMIT_MARKER)) {
     return { kind: "bad", problem: "marker" };
   }
-  if (checksummed && crc32(buf.subarray(payloadAt, payloadAt + payloadLen)) !== buf.readUInt32LE(at + F.checksum)) {
+  if (checksummed && frameChecksum(buf, at, buf.subarray(payloadAt, payloadAt + payloadLen)) !== buf.readUInt32LE(at + F.checksum)) {
     return { kind: "bad", problem: "checksum" };
   }
   const seqBig = buf.readBigUInt64LE(at + F.seq);
