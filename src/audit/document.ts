@@ -101,7 +101,8 @@ class FenceTracker {
   }
 }
 
-export function parseAuditDocument(text: string): ParseResult {
+/** `fallbackTitle` (e.g. the file name) names a document with no title before its setup block. */
+export function parseAuditDocument(text: string, fallbackTitle?: string): ParseResult {
   const lines = text.replace(/\r\n/g, "\n").split("\n");
   const errors: DocumentProblem[] = [];
   const warnings: DocumentProblem[] = [];
@@ -130,14 +131,14 @@ export function parseAuditDocument(text: string): ParseResult {
       warnings.push({ line: phase.line, message: `phase ${phase.number} has no Verify commands` });
   }
   phases.sort((a, b) => a.number - b.number);
-  const title = documentTitle(lines) ?? phases[0]?.title ?? "audit";
+  const title = documentTitle(lines) ?? fallbackTitle ?? phases[0]?.title ?? "audit";
   const document: AuditDocument = { format, title, slug: slugify(title), phases, setupFiles: setup?.files ?? [] };
   return { document: errors.length === 0 ? document : null, errors, warnings };
 }
 
 /** Parses or throws a Usage error listing the first problems with their lines. */
 export function requireAuditDocument(text: string, path: string): AuditDocument {
-  const result = parseAuditDocument(text);
+  const result = parseAuditDocument(text, path.split("/").pop()?.replace(/\.[^.]*$/, ""));
   if (result.document) return result.document;
   const shown = result.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
   throw new CairnError(ErrorKind.Usage, `${path} is not a valid audit document: ${shown.join("; ")}`, {
@@ -149,6 +150,7 @@ export function requireAuditDocument(text: string, path: string): AuditDocument 
 function documentTitle(lines: string[]): string | null {
   const fence = new FenceTracker();
   for (const [i, line] of lines.entries()) {
+    if (SETUP_START.test(line)) break; // headings inside the setup block belong to its files
     if (fence.feed(line, i + 1)) continue;
     const doc = /^#\s+Document\s+\d+\s*:\s*(.+?)\s*$/.exec(line);
     if (doc) return doc[1] as string;

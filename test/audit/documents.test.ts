@@ -116,6 +116,18 @@ describe("audit documents", () => {
     assert.match(errors[0]?.message ?? "", /stay inside the project/);
   });
 
+  test("a setup-block checksum is checked; the title never comes from inside the setup block", async () => {
+    const { createHash } = await import("node:crypto");
+    const body = ["=== AUDIT SETUP START ===", "===FILE: .audit/phases/01-a.md===", "# Phase 1: A", "===END FILE==="];
+    const sum = createHash("sha256").update(body.join("\n")).digest("hex");
+    const good = [...body, `CHECKSUM: sha256:${sum}`, "=== AUDIT SETUP END ==="].join("\n");
+    const parsed = parseAuditDocument(good, "nightly-checks");
+    assert.deepEqual(parsed.errors, []);
+    assert.equal(parsed.document?.title, "nightly-checks");
+    const bad = good.replace("# Phase 1: A", "# Phase 1: B");
+    assert.match(parseAuditDocument(bad).errors[0]?.message ?? "", /checksum does not match/);
+  });
+
   test("slugs follow Phaser's name rules", () => {
     assert.equal(slugify("  v1.2 Infrastructure!! "), "v1-2-infrastructure");
     assert.ok(slugify("x".repeat(80)).length <= 50);
