@@ -138,7 +138,13 @@ export function parseAuditDocument(text: string, fallbackTitle?: string): ParseR
 
 /** Parses or throws a Usage error listing the first problems with their lines. */
 export function requireAuditDocument(text: string, path: string): AuditDocument {
-  const result = parseAuditDocument(text, path.split("/").pop()?.replace(/\.[^.]*$/, ""));
+  const result = parseAuditDocument(
+    text,
+    path
+      .split("/")
+      .pop()
+      ?.replace(/\.[^.]*$/, ""),
+  );
   if (result.document) return result.document;
   const shown = result.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
   throw new CairnError(ErrorKind.Usage, `${path} is not a valid audit document: ${shown.join("; ")}`, {
