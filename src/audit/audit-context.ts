@@ -3,6 +3,7 @@
  * the settings; plus finding "the current audit" (by id prefix, else the newest one in
  * progress for this project, else the newest in progress anywhere).
  */
+import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../core/errors.js";
 import type { AuditRecord } from "./audit-store.js";
@@ -67,8 +68,27 @@ export function findAudit(ctx: AuditContext, idOrPrefix: string): AuditRecord {
   throw new CairnError(ErrorKind.NotFound, `no audit "${idOrPrefix}"`, { hint: "list audits with `cairn audit list`" });
 }
 
-/** The audit a command acts on: `--audit` when given, else the current one in progress. */
+/**
+ * The audit a command acts on: `--audit` when given, else the current one in progress.
+ * The context's project directory becomes the audit's own (when it still exists), so
+ * verify commands and manifests run where the audit started, whatever the cwd.
+ */
 export function currentAudit(ctx: AuditContext, idOrPrefix?: string): AuditRecord {
+  const audit = chooseAudit(ctx, idOrPrefix);
+  const root = (audit.metadata as { root?: unknown } | undefined)?.root;
+  if (typeof root === "string" && root !== ctx.projectDir && isDirectory(root)) ctx.projectDir = root;
+  return audit;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return fs.statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function chooseAudit(ctx: AuditContext, idOrPrefix?: string): AuditRecord {
   if (idOrPrefix) return findAudit(ctx, idOrPrefix);
   const open = ctx.storage.listAudits().filter((a) => a.status === "in_progress");
   const here = open.filter((a) => (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);

@@ -316,10 +316,19 @@ describe("the audit loop through the CLI", () => {
     assert.equal(cli(["phase", "skip", "1", "--reason", "dependency_failed"], opts).status, 0);
     const second = cli(["audit", "start", "audit.md"], opts);
     assert.equal(second.status, 4, "one audit in progress per project");
+    // From another directory, --audit acts on the audit's own project.
+    const elsewhere = tempDir("elsewhere");
+    cleanup.push(elsewhere);
+    const auditId = JSON.parse(cli(["audit", "status", "--json"], opts).stdout).id as string;
+    const verify = cli(["phase", "verify", "2", "--audit", auditId.slice(0, 8)], { cwd: elsewhere, storage });
+    assert.equal(JSON.parse(verify.stdout).commands[0].command, "grep -q fixed README.md");
+    assert.equal(verify.status, 1, "README.md of the audit's repo has no 'fixed' yet");
+    fs.appendFileSync(path.join(repo, "README.md"), "fixed\n");
+    assert.equal(cli(["phase", "verify", "2", "--audit", auditId.slice(0, 8)], { cwd: elsewhere, storage }).status, 0);
     const abandon = cli(["audit", "abandon", "--reason", "user_request"], opts);
     assert.equal(abandon.status, 0, abandon.stderr);
     assert.equal(JSON.parse(abandon.stdout).status, "abandoned");
     const last = jsonLines(cli(["events", "list", "--type", "audit_abandoned"], opts).stdout)[0] as unknown as Ev;
-    assert.deepEqual(last.data, { reason: "user_request", phases_completed: 0, phases_remaining: 2 });
+    assert.deepEqual(last.data, { reason: "user_request", phases_completed: 1, phases_remaining: 1 });
   });
 });
