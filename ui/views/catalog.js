@@ -3,6 +3,7 @@
 import { api } from "../lib/api.js";
 import { clear, h } from "../lib/dom.js";
 import { RateMeter, formatBytes, formatCount, formatRate, relativeTime } from "../lib/format.js";
+import { RateSeries, sparkline } from "../lib/sparkline.js";
 
 const REFRESH_MS = 2000;
 
@@ -19,7 +20,7 @@ function stat(label, value, testid) {
   return h("div.stat", {}, h("div.stat-value", { "data-testid": testid, text: value }), h("div.stat-label", { text: label }));
 }
 
-function poolCard(pool, rate) {
+function poolCard(pool, rate, series) {
   const href = `#/pools/${encodeURIComponent(pool.name)}`;
   if (pool.error) {
     return h(
@@ -51,11 +52,16 @@ function poolCard(pool, rate) {
       "div.stats",
       {},
       stat("messages", formatCount(m.message_count), "message-count"),
-      stat("newest seq", pool.bounds.newest ?? "–", "newest-seq"),
+      stat("newest", pool.bounds.newest ?? "–", "newest-seq"),
       stat("rate", formatRate(rate), "rate"),
       stat("last", relativeTime(m.age.newest_time), "last"),
     ),
-    h("div.pool-card-foot.small.muted", { title: pool.path, text: `${formatBytes(pool.file_size)} · ${pool.codec}` }),
+    h(
+      "div.pool-card-foot",
+      {},
+      h("span.small.muted", { title: pool.path, text: `${formatBytes(pool.file_size)} · ${pool.codec}` }),
+      sparkline(series.rates, { width: 120, height: 22 }),
+    ),
   );
 }
 
@@ -63,6 +69,7 @@ export const catalogView = {
   title: () => "Pools",
   mount(container, _params, app) {
     const meters = new Map();
+    const series = new Map();
     const summary = h("span.muted", { "data-testid": "catalog-summary" });
     const grid = h("div.pool-grid", { "data-testid": "pool-grid" });
     const errorBox = h("div.banner.error", { hidden: true });
@@ -96,8 +103,13 @@ export const catalogView = {
         for (const pool of pools) {
           let meter = meters.get(pool.name);
           if (!meter) meters.set(pool.name, (meter = new RateMeter()));
-          if (pool.bounds) meter.add(pool.bounds.newest ?? 0, now);
-          grid.append(poolCard(pool, meter.rate()));
+          let history = series.get(pool.name);
+          if (!history) series.set(pool.name, (history = new RateSeries()));
+          if (pool.bounds) {
+            meter.add(pool.bounds.newest ?? 0, now);
+            history.add(pool.bounds.newest ?? 0, now);
+          }
+          grid.append(poolCard(pool, meter.rate(), history));
         }
         const total = pools.reduce((n, p) => n + (p.metrics?.message_count ?? 0), 0);
         summary.textContent = `${pools.length} pool${pools.length === 1 ? "" : "s"} · ${formatCount(total)} messages · ${streams_in_use}/${streams_max} streams`;

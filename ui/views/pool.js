@@ -5,6 +5,7 @@ import { streamEvents } from "../lib/api.js";
 import { clear, h } from "../lib/dom.js";
 import { RateMeter, formatBytes, formatCount, formatRate, relativeTime } from "../lib/format.js";
 import { jsonPreview, jsonTree } from "../lib/json-view.js";
+import { RateSeries, sparkline } from "../lib/sparkline.js";
 
 const INITIAL_LAST = 100;
 const HISTORY_CHOICES = [100, 500, 2000];
@@ -19,6 +20,8 @@ export const poolView = {
   mount(container, [name], app) {
     const state = { tags: [], paused: false, pending: [], historyMax: 500, shown: 0 };
     const rate = new RateMeter();
+    const series = new RateSeries();
+    const sparkSlot = h("div.spark-slot", { title: "messages per second, last two minutes" });
     let stop = null;
 
     // ---- header and stats
@@ -63,7 +66,14 @@ export const poolView = {
       h(
         "section.pool-stats",
         {},
-        h("div.storage", {}, h("div.stat-label", { text: "storage" }), h("div.meter.wide", {}, meterFill), storageText),
+        h(
+          "div.storage",
+          {},
+          h("div.stat-label", { text: "storage" }),
+          h("div.meter.wide", {}, meterFill),
+          storageText,
+          sparkSlot,
+        ),
         h("div.stats", {}, messages.el, range.el, rateStat.el, watchers.el, oldest.el),
       ),
       h("div.toolbar", {}, h("div.filter", {}, chips, filterInput), h("div.toolbar-right", {}, shownText, historySelect, pauseButton, clearButton)),
@@ -160,6 +170,9 @@ export const poolView = {
       messages.value.textContent = formatCount(pool.metrics.message_count);
       range.value.textContent = pool.bounds.oldest == null ? "empty" : `${pool.bounds.oldest} – ${pool.bounds.newest}`;
       rate.add(pool.bounds.newest ?? 0);
+      series.add(pool.bounds.newest ?? 0);
+      clear(sparkSlot);
+      sparkSlot.append(sparkline(series.rates, { width: 320, height: 30 }));
       rateStat.value.textContent = formatRate(rate.rate());
       watchers.value.textContent = String(streams);
       oldest.value.textContent = relativeTime(pool.metrics.age.oldest_time);
