@@ -22,6 +22,12 @@ export interface AppendOptions {
 export interface BatchItem {
   data: unknown;
   tags?: readonly string[];
+  /**
+   * The exact JSON text of `data`, when the caller already has it (a line read from a
+   * file, say): it is stored as given instead of being serialised again. It must be the
+   * serialisation of `data`.
+   */
+  dataJson?: string;
 }
 
 /** Where a reader starts. */

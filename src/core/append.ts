@@ -1,6 +1,6 @@
 /**
  * The write path. `appendLocked` must run while the caller holds the writer lock; it
- * re-reads the header, plans, and applies the plan in the documented order:
+ * re-reads the header, plans, and applies the plan in the documented order (docs/format.md):
  *
  *   publish drops (tail) → Wrap marker → frame as Writing (payload and marker in the same
  *   write) → state flipped to Committed → index slot → header (head, newest) → fdatasync
@@ -12,7 +12,7 @@ import { CairnError, ErrorKind, assert } from "./errors.js";
 import { encodeFrame, encodeWrapMarker, inspectFrame } from "./frame.js";
 import type { RingState } from "./header.js";
 import { F, FRAME_HEADER_BYTES, FrameState, frameBytesFor, payloadBytesMaxFor } from "./layout.js";
-import { type FrameLookup, planAppendGroup } from "./plan.js";
+import { type AppendPlan, type FrameLookup, planAppendGroup } from "./plan.js";
 import type { PoolFile } from "./pool-file.js";
 import { RingWindow, advance, locate } from "./read.js";
 import { nowNs } from "./time.js";
@@ -35,12 +35,6 @@ export interface WriterClock {
   lastTimeNs: bigint;
 }
 
-const COMMITTED = (() => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(FrameState.Committed);
-  return b;
-})();
-
 export function checkPayloadSize(pool: PoolFile, payloadBytes: number): void {
   const max = payloadBytesMaxFor(pool.geometry.ringSize);
   if (payloadBytes > max) {
@@ -55,18 +49,30 @@ export function checkPayloadSize(pool: PoolFile, payloadBytes: number): void {
   }
 }
 
+/**
+ * Frame sizes at ring offsets, read under the lock. Frames are read in 64 KiB chunks, so
+ * dropping a run of old frames costs one read per chunk rather than one per frame; no
+ * other writer can change these bytes while the lock is held.
+ */
 function frameLookup(pool: PoolFile): FrameLookup {
+  // Start small (a single append usually drops one frame) and grow with each refill.
+  let chunk = Buffer.allocUnsafe(4096);
+  let chunkStart = -1;
+  let chunkLength = 0;
+  let refills = 0;
   return (ringOff) => {
-    const buf = pool.readRing(ringOff, FRAME_HEADER_BYTES);
+    if (ringOff < chunkStart || ringOff + FRAME_HEADER_BYTES > chunkStart + chunkLength) {
+      if (refills++ > 0 && chunk.length < 64 * 1024) chunk = Buffer.allocUnsafe(chunk.length * 4);
+      chunkLength = pool.readRing(ringOff, chunk.length, chunk).length;
+      chunkStart = ringOff;
+    }
+    const at = ringOff - chunkStart;
+    const buf = chunk.subarray(at, at + FRAME_HEADER_BYTES);
     const view = inspectFrame(buf, 0, pool.geometry.ringSize - ringOff, false);
     if (view.kind === "wrap") return { kind: "wrap" };
-    if (
-      view.kind === "committed" ||
-      (view.kind === "bad" && view.problem === "short" && buf.length === FRAME_HEADER_BYTES)
-    ) {
+    if (view.kind === "committed" || (view.kind === "bad" && view.problem === "short" && buf.length === FRAME_HEADER_BYTES)) {
       const payloadLen = buf.readUInt32LE(F.payloadLen);
-      if (~payloadLen >>> 0 === buf.readUInt32LE(F.payloadLenXor))
-        return { kind: "frame", frameBytes: frameBytesFor(payloadLen) };
+      if ((~payloadLen >>> 0) === buf.readUInt32LE(F.payloadLenXor)) return { kind: "frame", frameBytes: frameBytesFor(payloadLen) };
     }
     throw new CairnError(ErrorKind.Corrupt, `live frame at ring offset ${ringOff} is damaged; cannot make room`, {
       path: pool.path,
@@ -74,6 +80,57 @@ function frameLookup(pool: PoolFile): FrameLookup {
       hint: "run `cairn doctor` on the pool",
     });
   };
+}
+
+/** A contiguous run of ring bytes to write, and where its frames' state words are. */
+interface Segment {
+  start: number;
+  parts: Buffer[];
+  bytes: number;
+  stateOffsets: number[];
+}
+
+/** Packs the group's wrap markers and frames into contiguous segments. */
+function segmentsFor(plans: readonly AppendPlan[], frames: readonly Buffer[]): Segment[] {
+  const segments: Segment[] = [];
+  let current: Segment | undefined;
+  const put = (off: number, bytes: Buffer, isFrame: boolean) => {
+    if (!current || current.start + current.bytes !== off) {
+      current = { start: off, parts: [], bytes: 0, stateOffsets: [] };
+      segments.push(current);
+    }
+    if (isFrame) current.stateOffsets.push(current.bytes + F.state);
+    current.parts.push(bytes);
+    current.bytes += bytes.length;
+  };
+  plans.forEach((plan, i) => {
+    if (plan.wrapMarkerOff !== null) put(plan.wrapMarkerOff, encodeWrapMarker(), false);
+    put(plan.frameOff, frames[i] as Buffer, true);
+  });
+  return segments;
+}
+
+/** Index slots for consecutive seqs, written as at most two contiguous runs. */
+function writeIndexSlots(pool: PoolFile, plans: readonly AppendPlan[]): void {
+  const capacity = pool.geometry.indexCapacity;
+  if (capacity === 0 || plans.length === 0) return;
+  const live = plans.slice(-capacity);
+  let run: AppendPlan[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    const buf = Buffer.allocUnsafe(run.length * 16);
+    run.forEach((plan, i) => {
+      buf.writeBigUInt64LE(BigInt(plan.seq), i * 16);
+      buf.writeBigUInt64LE(BigInt(plan.frameOff), i * 16 + 8);
+    });
+    pool.writeIndexRun((run[0] as AppendPlan).seq, buf);
+    run = [];
+  };
+  for (const plan of live) {
+    if (run.length > 0 && plan.seq % capacity === 0) flush();
+    run.push(plan);
+  }
+  flush();
 }
 
 function newestTimeNs(pool: PoolFile, state: RingState, clock: WriterClock): bigint {
@@ -127,18 +184,24 @@ export function appendLocked(
   )) {
     const planned = planAppendGroup(state, ringSize, group, lookup);
     if (planned.tailMoved) pool.writeState(planned.afterDrop);
-    for (const plan of planned.plans) {
+    const frames = planned.plans.map((plan) => {
       const payload = payloads[index++] as Buffer;
-      if (plan.wrapMarkerOff !== null) pool.writeRing(plan.wrapMarkerOff, encodeWrapMarker());
       const frame = encodeFrame({ seq: plan.seq, timestampNs: timeNs, payload, checksummed: pool.codec.checksummed });
       assert(frame.length === plan.frameBytes, "encoded frame matches its plan");
       frame.writeUInt32LE(FrameState.Writing, F.state);
-      pool.writeRing(plan.frameOff, frame);
-      pool.writeRing(plan.frameOff + F.state, COMMITTED);
-      pool.writeIndexSlot(plan.seq, plan.frameOff);
       results.push({ seq: plan.seq, timeNs, frameOff: plan.frameOff });
       timeNs += 1n;
+      return frame;
+    });
+    // Each frame lands as Writing with its payload and marker, then flips to Committed.
+    // A whole segment is rewritten for the flip: one write instead of one per frame.
+    for (const segment of segmentsFor(planned.plans, frames)) {
+      const bytes = segment.parts.length === 1 ? (segment.parts[0] as Buffer) : Buffer.concat(segment.parts, segment.bytes);
+      pool.writeRing(segment.start, bytes);
+      for (const at of segment.stateOffsets) bytes.writeUInt32LE(FrameState.Committed, at);
+      pool.writeRing(segment.start, bytes);
     }
+    writeIndexSlots(pool, planned.plans);
     pool.writeState(planned.next);
     state = planned.next;
   }

@@ -19,7 +19,11 @@ export interface PayloadCodec {
   readonly formatVersion: number;
   /** Whether frames carry a CRC-32 of the payload that readers must verify. */
   readonly checksummed: boolean;
-  encode(tags: readonly string[], data: unknown): Buffer;
+  /**
+   * `dataJson`, when given, is the JSON text of `data` already serialised by the caller
+   * (e.g. a line read from stdin); a codec may use it instead of serialising again.
+   */
+  encode(tags: readonly string[], data: unknown, dataJson?: string): Buffer;
   /** Throws Corrupt when the bytes are not a payload of this codec. */
   decode(payload: Buffer): DecodedPayload;
 }

@@ -7,10 +7,10 @@ import { type DecodedPayload, type PayloadCodec, registerCodec } from "./codec.j
 
 export const JSON_FORMAT_VERSION = 1003;
 
-function encode(tags: readonly string[], data: unknown): Buffer {
-  const text = JSON.stringify({ data, meta: { tags } });
-  if (text === undefined) throw new CairnError(ErrorKind.Usage, "message data is not JSON-serialisable");
-  return Buffer.from(text, "utf8");
+function encode(tags: readonly string[], data: unknown, dataJson?: string): Buffer {
+  const dataText = dataJson ?? JSON.stringify(data);
+  if (dataText === undefined) throw new CairnError(ErrorKind.Usage, "message data is not JSON-serialisable");
+  return Buffer.from(`{"data":${dataText},"meta":{"tags":${JSON.stringify(tags)}}}`, "utf8");
 }
 
 function decode(payload: Buffer): DecodedPayload {

@@ -220,6 +220,12 @@ export class PoolFile {
     this.pwrite(buf, this.indexSlotOffset(seq));
   }
 
+  /** Writes consecutive slots starting at `firstSeq`; the run must not wrap past the last slot. */
+  writeIndexRun(firstSeq: number, slots: Buffer): void {
+    if (this.geometry.indexCapacity === 0) return;
+    this.pwrite(slots, this.indexSlotOffset(firstSeq));
+  }
+
   indexSlotOffset(seq: number): number {
     return INDEX_OFFSET + (seq % this.geometry.indexCapacity) * INDEX_SLOT_BYTES;
   }

@@ -17,6 +17,8 @@ import { type ValidationReport, validatePool } from "./validate.js";
 export interface AppendInput {
   data: unknown;
   tags?: readonly string[];
+  /** The JSON text of `data` when the caller already has it (saves serialising twice). */
+  dataJson?: string;
 }
 
 export interface AppendOptions {
@@ -59,7 +61,7 @@ export class PoolHandle {
   appendBatch(inputs: readonly AppendInput[], options: AppendOptions = {}): Message[] {
     if (inputs.length === 0) return [];
     const tagLists = inputs.map((input) => normaliseTags(input.tags));
-    const payloads = inputs.map((input, i) => this.file.codec.encode(tagLists[i] as string[], input.data));
+    const payloads = inputs.map((input, i) => this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson));
     const results = this.withLock(() => appendLocked(this.file, payloads, options.durability ?? "fast", this.clock));
     return results.map((r: AppendResult, i) => makeMessage(r.seq, r.timeNs, tagLists[i] as string[], inputs[i]?.data));
   }
