@@ -70,9 +70,13 @@ function frameLookup(pool: PoolFile): FrameLookup {
     const buf = chunk.subarray(at, at + FRAME_HEADER_BYTES);
     const view = inspectFrame(buf, 0, pool.geometry.ringSize - ringOff, false);
     if (view.kind === "wrap") return { kind: "wrap" };
-    if (view.kind === "committed" || (view.kind === "bad" && view.problem === "short" && buf.length === FRAME_HEADER_BYTES)) {
+    if (
+      view.kind === "committed" ||
+      (view.kind === "bad" && view.problem === "short" && buf.length === FRAME_HEADER_BYTES)
+    ) {
       const payloadLen = buf.readUInt32LE(F.payloadLen);
-      if ((~payloadLen >>> 0) === buf.readUInt32LE(F.payloadLenXor)) return { kind: "frame", frameBytes: frameBytesFor(payloadLen) };
+      if (~payloadLen >>> 0 === buf.readUInt32LE(F.payloadLenXor))
+        return { kind: "frame", frameBytes: frameBytesFor(payloadLen) };
     }
     throw new CairnError(ErrorKind.Corrupt, `live frame at ring offset ${ringOff} is damaged; cannot make room`, {
       path: pool.path,
@@ -196,7 +200,8 @@ export function appendLocked(
     // Each frame lands as Writing with its payload and marker, then flips to Committed.
     // A whole segment is rewritten for the flip: one write instead of one per frame.
     for (const segment of segmentsFor(planned.plans, frames)) {
-      const bytes = segment.parts.length === 1 ? (segment.parts[0] as Buffer) : Buffer.concat(segment.parts, segment.bytes);
+      const bytes =
+        segment.parts.length === 1 ? (segment.parts[0] as Buffer) : Buffer.concat(segment.parts, segment.bytes);
       pool.writeRing(segment.start, bytes);
       for (const at of segment.stateOffsets) bytes.writeUInt32LE(FrameState.Committed, at);
       pool.writeRing(segment.start, bytes);

@@ -114,7 +114,10 @@ export function inspectFrame(buf: Buffer, at: number, roomInRing: number, checks
   if (!buf.subarray(payloadAt + payloadLen, payloadAt + payloadLen + COMMIT_MARKER_BYTES).equals(COMMIT_MARKER)) {
     return { kind: "bad", problem: "marker" };
   }
-  if (checksummed && frameChecksum(buf, at, buf.subarray(payloadAt, payloadAt + payloadLen)) !== buf.readUInt32LE(at + F.checksum)) {
+  if (
+    checksummed &&
+    frameChecksum(buf, at, buf.subarray(payloadAt, payloadAt + payloadLen)) !== buf.readUInt32LE(at + F.checksum)
+  ) {
     return { kind: "bad", problem: "checksum" };
   }
   const seqBig = buf.readBigUInt64LE(at + F.seq);

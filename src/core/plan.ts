@@ -91,7 +91,13 @@ export function planAppend(state: RingState, ringSize: number, frameBytes: numbe
       };
   const newHead = (frameOff + frameBytes) % ringSize;
   const next: RingState = emptied
-    ? { headOff: newHead, tailOff: frameOff, tailNextOff: isJumpZone(newHead, ringSize) ? 0 : newHead, oldestSeq: seq, newestSeq: seq }
+    ? {
+        headOff: newHead,
+        tailOff: frameOff,
+        tailNextOff: isJumpZone(newHead, ringSize) ? 0 : newHead,
+        oldestSeq: seq,
+        newestSeq: seq,
+      }
     : { ...afterDrop, headOff: newHead, newestSeq: seq };
   return { seq, frameOff, frameBytes, wrapMarkerOff, dropped, tailMoved, afterDrop, next };
 }

@@ -61,7 +61,9 @@ export class PoolHandle {
   appendBatch(inputs: readonly AppendInput[], options: AppendOptions = {}): Message[] {
     if (inputs.length === 0) return [];
     const tagLists = inputs.map((input) => normaliseTags(input.tags));
-    const payloads = inputs.map((input, i) => this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson));
+    const payloads = inputs.map((input, i) =>
+      this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson),
+    );
     const results = this.withLock(() => appendLocked(this.file, payloads, options.durability ?? "fast", this.clock));
     return results.map((r: AppendResult, i) => makeMessage(r.seq, r.timeNs, tagLists[i] as string[], inputs[i]?.data));
   }

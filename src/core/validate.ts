@@ -43,7 +43,7 @@ export function validatePool(pool: PoolFile): ValidationReport {
     newestSeq: state.oldestSeq === 0 ? null : state.newestSeq,
     lastGoodSeq,
     issues,
-    remediationHints: hintsFor(status, lastGoodSeq, state.newestSeq),
+    remediationHints: hintsFor(status, state.oldestSeq, lastGoodSeq, state.newestSeq),
   });
   if (state.oldestSeq === 0) return report("ok", null, 0);
 
@@ -146,21 +146,23 @@ export function validatePool(pool: PoolFile): ValidationReport {
   return report(corrupt ? "corrupt" : issues.length > 0 ? "warning" : "ok", lastGood, count);
 }
 
-function hintsFor(status: ValidationReport["status"], lastGoodSeq: number | null, newestSeq: number): string[] {
+function hintsFor(
+  status: ValidationReport["status"],
+  oldestSeq: number,
+  lastGoodSeq: number | null,
+  newestSeq: number,
+): string[] {
   if (status === "ok") return [];
   if (status === "warning")
-    return ["index slots are only a lookup aid; reads fall back to a scan, so no action is needed"];
+    return ["index slots are only a lookup aid and reads fall back to a scan: no action is needed"];
   const hints = ["copy the pool file aside before changing anything"];
   if (lastGoodSeq !== null) {
     hints.push(
-      `messages up to seq ${lastGoodSeq} are readable: export them with \`cairn follow POOL --from OLDEST --one\`… or re-feed them into a new pool`,
+      `messages ${oldestSeq}..${lastGoodSeq} are intact: save them with \`cairn follow POOL --from ${oldestSeq} --timeout 1 > rescued.jsonl\``,
     );
-    if (lastGoodSeq < newestSeq)
-      hints.push(
-        `\`cairn pool truncate\` cannot skip damage in the middle; recreate the pool from the readable messages`,
-      );
+    if (lastGoodSeq < newestSeq) hints.push("then delete the pool, create it again and feed the rescued messages back");
   } else {
-    hints.push("no message is readable: delete and recreate the pool");
+    hints.push("no message is readable: delete the pool and create it again");
   }
   return hints;
 }

@@ -8,7 +8,10 @@ const fuzzer = path.join(path.dirname(new URL(import.meta.url).pathname), "..", 
 
 describe("damaged pool files", { timeout: 200_000 }, () => {
   it("1,200 mutated files: every open and read returns intact data or a Cairn error, never a crash, hang or wrong payload", () => {
-    const run = spawnSync(process.execPath, [fuzzer, tempDir(), "4242", "1200"], { encoding: "utf8", timeout: 180_000 });
+    const run = spawnSync(process.execPath, [fuzzer, tempDir(), "4242", "1200"], {
+      encoding: "utf8",
+      timeout: 180_000,
+    });
     assert.equal(run.signal, null, "the fuzzer finished in time (no hang)");
     assert.equal(run.status, 0, run.stderr);
     const summary = JSON.parse(run.stdout) as {

@@ -64,7 +64,11 @@ function checkPool(file: string, acks: Ack[], mustReadAcks: boolean): number {
       for (const ack of acks) {
         if (bounds.oldestSeq === null || ack.seq < bounds.oldestSeq) continue;
         const m = pool.get(ack.seq);
-        assert.deepEqual([(m.data as Ack).w, (m.data as Ack).i], [ack.w, ack.i], `acknowledged seq ${ack.seq} is readable`);
+        assert.deepEqual(
+          [(m.data as Ack).w, (m.data as Ack).i],
+          [ack.w, ack.i],
+          `acknowledged seq ${ack.seq} is readable`,
+        );
       }
     }
     return read;

@@ -19,7 +19,10 @@ describe("ErrorKind", () => {
   });
 
   it("maps Node fs errors by errno and everything else to Internal", () => {
-    const enoent = Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), { code: "ENOENT", path: "/x" });
+    const enoent = Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), {
+      code: "ENOENT",
+      path: "/x",
+    });
     assert.equal(toCairnError(enoent).kind, "NotFound");
     assert.equal(toCairnError(enoent).path, "/x");
     assert.equal(toCairnError(Object.assign(new Error("x"), { code: "EACCES" })).kind, "Permission");

@@ -81,10 +81,14 @@ describe("docs/format.md matches the code and the bytes", () => {
       newest_seq: 1n,
     };
     for (const row of headerRows) {
-      const actual = row.field === "magic" ? bytes.toString("latin1", row.off, row.off + 4) : readField(bytes, row.off, row.size);
+      const actual =
+        row.field === "magic" ? bytes.toString("latin1", row.off, row.off + 4) : readField(bytes, row.off, row.size);
       assert.equal(actual, expectedHeader[row.field], `header ${row.field}`);
     }
-    assert.ok(bytes.subarray(104, 4096).every((b) => b === 0), "the rest of the header is zero");
+    assert.ok(
+      bytes.subarray(104, 4096).every((b) => b === 0),
+      "the rest of the header is zero",
+    );
     const ring = 69632;
     const expectedFrame: Record<string, bigint | string> = {
       magic: "FRM1",
@@ -128,7 +132,9 @@ describe("docs/format.md matches the code and the bytes", () => {
     assert.throws(
       () => PoolHandle.open(golden),
       (err: unknown) =>
-        err instanceof CairnError && err.kind === "Usage" && /unsupported pool format version 3 \(supported: 1003\)/.test(err.message),
+        err instanceof CairnError &&
+        err.kind === "Usage" &&
+        /unsupported pool format version 3 \(supported: 1003\)/.test(err.message),
     );
   });
 });

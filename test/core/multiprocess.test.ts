@@ -40,7 +40,12 @@ describe("many processes on one pool", { timeout: 240_000 }, () => {
       const w = (step.message.data as { w: number }).w;
       perWriter.set(w, (perWriter.get(w) ?? 0) + 1);
     }
-    assert.deepEqual([...perWriter.entries()].sort(), [[0, 25000], [1, 25000], [2, 25000], [3, 25000]]);
+    assert.deepEqual([...perWriter.entries()].sort(), [
+      [0, 25000],
+      [1, 25000],
+      [2, 25000],
+      [3, 25000],
+    ]);
     pool.close();
   });
 });

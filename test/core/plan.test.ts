@@ -155,9 +155,12 @@ describe("planAppend", () => {
   });
 
   it("rejects a frame larger than the ring as a broken invariant", () => {
-    assert.throws(() => planAppend(EMPTY, R, R + 8, () => ({ kind: "wrap" })), (err: unknown) => {
-      return err instanceof CairnError && err.kind === "Internal";
-    });
+    assert.throws(
+      () => planAppend(EMPTY, R, R + 8, () => ({ kind: "wrap" })),
+      (err: unknown) => {
+        return err instanceof CairnError && err.kind === "Internal";
+      },
+    );
   });
 
   it("keeps the ring consistent over 20,000 random appends", () => {

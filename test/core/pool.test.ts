@@ -46,7 +46,7 @@ describe("pool engine", () => {
     const pool = newPool();
     const values = ["text", 42, 3.5, null, true, { deep: { a: [1, { b: "ü😀" }] } }, ""];
     for (const v of values) pool.append({ data: v });
-    values.forEach((v, i) => assert.deepEqual(pool.get(i + 1).data, v));
+    for (const [i, v] of values.entries()) assert.deepEqual(pool.get(i + 1).data, v);
   });
 
   it("gives strictly increasing timestamps, even for a batch", () => {
@@ -89,7 +89,10 @@ describe("pool engine", () => {
     const pool = newPool(16 * 1024);
     const cursor = pool.cursor(1, "error");
     for (let i = 1; i <= 1000; i++) pool.append({ data: { i, pad: "y".repeat(60) } });
-    assert.throws(() => cursor.next(), (err: unknown) => err instanceof CairnError && err.kind === "RetentionGap" && err.seq === 1);
+    assert.throws(
+      () => cursor.next(),
+      (err: unknown) => err instanceof CairnError && err.kind === "RetentionGap" && err.seq === 1,
+    );
   });
 
   it("rejects a message larger than the ring with a Usage error and leaves the pool intact", () => {
@@ -115,7 +118,10 @@ describe("pool engine", () => {
     assert.equal(pool.truncate(11), 10);
     assert.deepEqual(pool.bounds(), { oldestSeq: 11, newestSeq: 20, nextSeq: 21 });
     assert.equal(pool.truncate(5), 0);
-    assert.deepEqual(readAll(pool, 11).map((m) => m.data), [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    assert.deepEqual(
+      readAll(pool, 11).map((m) => m.data),
+      [11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+    );
     assert.equal(pool.truncate(100), 10);
     assert.deepEqual(pool.bounds(), { oldestSeq: null, newestSeq: null, nextSeq: 21 });
     assert.equal(pool.append({ data: "again" }).seq, 21, "seqs never repeat after the pool empties");
