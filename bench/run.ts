@@ -57,7 +57,12 @@ const out = {
   node: process.version,
   cpus: os.cpus().length,
   quick,
-  lanes: Object.fromEntries(rows.map((r) => [r.name, { value: r.value, unit: r.unit, baseline: r.baseline, ratio: r.ratio, target: r.target, note: r.note }])),
+  lanes: Object.fromEntries(
+    rows.map((r) => [
+      r.name,
+      { value: r.value, unit: r.unit, baseline: r.baseline, ratio: r.ratio, target: r.target, note: r.note },
+    ]),
+  ),
 };
 const resultsDir = path.join(root, "bench", "results");
 fs.mkdirSync(resultsDir, { recursive: true });

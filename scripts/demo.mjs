@@ -31,5 +31,7 @@ for await (const m of follower) {
 }
 await Promise.all(writers);
 const info = await pool.info();
-console.log(`${info.metrics.message_count} messages retained, ${info.metrics.utilization.used_percent}% of the ring used`);
+console.log(
+  `${info.metrics.message_count} messages retained, ${info.metrics.utilization.used_percent}% of the ring used`,
+);
 await pool.close();

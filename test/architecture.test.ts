@@ -31,7 +31,10 @@ describe("architecture", () => {
       for (const m of text.matchAll(/(?:from|import\()\s*["'](\.[^"']+)["']/g)) {
         const target = layerOf(path.resolve(path.dirname(file), m[1] as string));
         if (target === undefined || layers[target] === undefined || target === from) continue;
-        if ((layers[target] as number) > (layers[from] as number) || (layers[target] === layers[from] && target !== from)) {
+        if (
+          (layers[target] as number) > (layers[from] as number) ||
+          (layers[target] === layers[from] && target !== from)
+        ) {
           violations.push(`${path.relative(repoRoot, file)} imports ${m[1]}`);
         }
       }

@@ -107,12 +107,33 @@ export async function run(ctx: BenchContext): Promise<LaneResult[]> {
   readPool.close();
 
   return [
-    { name: "baseline_raw_pwrite_1k_per_s", value: rawPwrite, unit: "writes/s", note: "pwrite of the same 1 KiB record, the limit" },
+    {
+      name: "baseline_raw_pwrite_1k_per_s",
+      value: rawPwrite,
+      unit: "writes/s",
+      note: "pwrite of the same 1 KiB record, the limit",
+    },
     { name: "baseline_jsonl_append_1k_per_s", value: jsonl, unit: "lines/s", note: "JSON.stringify + O_APPEND write" },
-    { name: "append_1k_msgs_per_s", value: append, unit: "msg/s", baseline: "baseline_raw_pwrite_1k_per_s", note: "one lock per message, ring full" },
-    { name: "append_batch100_1k_msgs_per_s", value: appendBatch, unit: "msg/s", baseline: "baseline_raw_pwrite_1k_per_s" },
+    {
+      name: "append_1k_msgs_per_s",
+      value: append,
+      unit: "msg/s",
+      baseline: "baseline_raw_pwrite_1k_per_s",
+      note: "one lock per message, ring full",
+    },
+    {
+      name: "append_batch100_1k_msgs_per_s",
+      value: appendBatch,
+      unit: "msg/s",
+      baseline: "baseline_raw_pwrite_1k_per_s",
+    },
     { name: "baseline_raw_pwrite_fdatasync_1k_per_s", value: rawFsync, unit: "writes/s" },
-    { name: "append_flush_1k_msgs_per_s", value: appendFlush, unit: "msg/s", baseline: "baseline_raw_pwrite_fdatasync_1k_per_s" },
+    {
+      name: "append_flush_1k_msgs_per_s",
+      value: appendFlush,
+      unit: "msg/s",
+      baseline: "baseline_raw_pwrite_fdatasync_1k_per_s",
+    },
     { name: "get_indexed_1k_per_s", value: get, unit: "gets/s", note: "random seqs, decode included" },
     { name: "read_sequential_1k_msgs_per_s", value: scan, unit: "msg/s", note: "cursor, decode included" },
   ];

@@ -16,7 +16,10 @@ describe("Client", { timeout: 30_000 }, () => {
     await pool.close();
     assert.ok(fs.existsSync(path.join(dir, "events.cairn")));
     const list = await client.list();
-    assert.deepEqual(list.map((l) => l.name), ["events"]);
+    assert.deepEqual(
+      list.map((l) => l.name),
+      ["events"],
+    );
     assert.equal(list[0]?.info?.bounds.newest, 1);
     const again = await client.open("events");
     assert.equal((await again.get(1)).data instanceof Object, true);
@@ -41,7 +44,11 @@ describe("Client", { timeout: 30_000 }, () => {
   it("rejects bare names that are not plain file names (a ref with a slash is a path)", async () => {
     const client = new Client({ dir: tempDir() });
     for (const bad of ["..", ".hidden", "a\0b", "", "x".repeat(200), "-flag", "a b", "name*"]) {
-      await assert.rejects(client.create(bad), (err: unknown) => err instanceof CairnError && ["Usage"].includes(err.kind), bad);
+      await assert.rejects(
+        client.create(bad),
+        (err: unknown) => err instanceof CairnError && ["Usage"].includes(err.kind),
+        bad,
+      );
     }
   });
 
@@ -71,7 +78,13 @@ describe("Client", { timeout: 30_000 }, () => {
     await (await client.create("good", { size: "64K" })).close();
     fs.writeFileSync(path.join(dir, "bad.cairn"), Buffer.alloc(5000));
     const list = await client.list();
-    assert.deepEqual(list.map((l) => [l.name, l.error?.kind]), [["bad", "Corrupt"], ["good", undefined]]);
+    assert.deepEqual(
+      list.map((l) => [l.name, l.error?.kind]),
+      [
+        ["bad", "Corrupt"],
+        ["good", undefined],
+      ],
+    );
   });
 
   it("says clearly that remote schemes without a backend are unsupported", async () => {
