@@ -100,9 +100,11 @@ function discardBody(req: http.IncomingMessage, bytesMax = 64 * 1024 * 1024, tim
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const context = createContext(config);
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void handleRequest(context, req, res);
+  // TCP keep-alive probes find tail clients that vanished without a FIN, so their slots free up.
+  const socketOptions = { keepAlive: true, keepAliveInitialDelay: 30_000 };
   const server = config.tls
-    ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, listener)
-    : http.createServer(listener);
+    ? https.createServer({ ...socketOptions, cert: config.tls.cert, key: config.tls.key }, listener)
+    : http.createServer(socketOptions, listener);
   // A request has 30 s to arrive in full; responses (tails) may stream for longer.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;

@@ -90,14 +90,34 @@ function headersFor(transport: Transport, extra: Record<string, string | number>
   return { ...(transport.token ? { authorization: `Bearer ${transport.token}` } : {}), ...extra };
 }
 
-/** One JSON request/response round trip. */
-function requestJson(
+/**
+ * One JSON request/response round trip. A kept-alive socket the server closed while idle
+ * fails with ECONNRESET/EPIPE before the request was read; such a request is sent once
+ * more on a fresh socket (the server never saw it, so even an append is not repeated).
+ */
+async function requestJson(
   transport: Transport,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<Record<string, unknown>> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
+  try {
+    return await requestJsonOnce(transport, method, path, payload);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return requestJsonOnce(transport, method, path, payload);
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function requestJsonOnce(
+  transport: Transport,
+  method: string,
+  path: string,
+  payload: Buffer | undefined,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const req = transport.module.request(
       `${transport.origin}${path}`,
@@ -125,7 +145,10 @@ function requestJson(
         });
       },
     );
-    req.on("error", (err) => reject(networkError(transport, err)));
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE");
+      reject(stale ? new StaleSocketError(err.message) : networkError(transport, err));
+    });
     req.end(payload);
   });
 }
@@ -223,7 +246,10 @@ class RemoteFollower implements Follower {
           res.on("error", (err) => reject(networkError(this.transport, err)));
         },
       );
-      req.on("error", (err) => reject(networkError(this.transport, err)));
+      req.on("error", (err: NodeJS.ErrnoException) => {
+        const stale = req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE");
+        reject(stale ? new StaleSocketError(err.message) : networkError(this.transport, err));
+      });
       this.current = req;
     });
   }
@@ -260,6 +286,7 @@ class RemoteFollower implements Follower {
       } catch (err) {
         // A server error is final; a network failure before the first connection is too.
         if (this.closed) return;
+        if (err instanceof StaleSocketError) continue; // an idle kept-alive socket the server had closed
         if (!connectedOnce || !(err instanceof CairnError) || err.kind !== ErrorKind.Io || !isNetwork(err)) throw err;
         await this.sleep(delayMs);
         delayMs = Math.min(delayMs * 2, RECONNECT_DELAY_MS_MAX);
