@@ -16,11 +16,18 @@ function install(): void {
   if (installed) return;
   installed = true;
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPIPE") throw err;
+    // Once the reader is gone, later writes fail too (EPIPE, or a destroyed stream).
+    if (err.code !== "EPIPE" && !closed) throw err;
+    if (closed) return;
     closed = true;
     resolveClosed();
     for (const callback of onCloseCallbacks) callback();
   });
+}
+
+/** Makes every command stop quietly, not crash, when stdout's reader goes away. */
+export function guardStdout(): void {
+  install();
 }
 
 /** True once stdout's reader has gone away. */

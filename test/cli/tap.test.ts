@@ -62,6 +62,17 @@ describe("cairn tap", () => {
     assert.equal(messages[5001]?.data.code, 3);
   });
 
+  it("records output much larger than a small pool without damaging it", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "small", "16K");
+    const script = "for (let i = 0; i < 3000; i++) console.log('line ' + i + ' ' + 'z'.repeat(50))";
+    const r = await runCli(["tap", "small", "--", process.execPath, "-e", script], { dir });
+    assert.equal(r.code, 0, r.stderr);
+    const messages = await messagesOf(dir, "small");
+    assert.equal(messages[messages.length - 1]?.data.kind, "exit");
+    assert.equal((await runCli(["doctor", "small"], { dir })).code, 0);
+  });
+
   it("forwards SIGTERM to the child and exits 128 + signal", async () => {
     const dir = newPoolDir();
     await createPool(dir, "t");

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import type { Command } from "commander";
 import type { BatchItem, Durability, Message, Pool } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "../batch-bounds.js";
 import { clientFor } from "../client-factory.js";
 import { type InputFormat, RecordSplitter } from "../input-records.js";
 import { notice } from "../output.js";
@@ -22,10 +23,6 @@ export interface FeedOptions {
   size?: string;
   errors: "stop" | "skip";
 }
-
-/** Bounds on one appendBatch: a chunk of stdin rarely reaches them. */
-const BATCH_ITEMS_MAX = 4096;
-const BATCH_CHARS_MAX = 4 * 1024 * 1024;
 
 function receiptLine(message: Message): string {
   return `${JSON.stringify({ meta: { tags: message.tags }, seq: message.seq, time: message.time })}\n`;
@@ -91,6 +88,8 @@ async function feedStream(
 ): Promise<number> {
   stream.setEncoding("utf8");
   const splitter = new RecordSplitter(options.in);
+  const batchCharsMax = await batchCharsBudget(pool);
+  const tagChars = tags.reduce((n, t) => n + t.length + 3, 0);
   let batch: BatchItem[] = [];
   let batchChars = 0;
   let skipped = 0;
@@ -120,9 +119,11 @@ async function feedStream(
         notice("skipped", `${where}${record.message}`, record.line > 0 ? { line: record.line } : {});
         continue;
       }
+      const chars = record.chars + tagChars + FRAME_OVERHEAD_CHARS;
+      if (batch.length > 0 && batchChars + chars > batchCharsMax) await flush();
       batch.push({ data: record.value, tags });
-      batchChars += record.chars;
-      if (batch.length >= BATCH_ITEMS_MAX || batchChars >= BATCH_CHARS_MAX) await flush();
+      batchChars += chars;
+      if (batch.length >= BATCH_ITEMS_MAX) await flush();
     }
   };
 

@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import { collect } from "../arguments.js";
+import { guardStdout } from "../stdout-writer.js";
 
 function examples(command: Command, lines: string[]): Command {
   return command.addHelpText("after", `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`);
@@ -19,6 +20,7 @@ function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<v
 }
 
 export function registerPoolCommands(program: Command): void {
+  guardStdout();
   examples(
     program
       .command("version")

@@ -11,6 +11,7 @@ import type { Readable } from "node:stream";
 import type { Command } from "commander";
 import type { BatchItem, Pool } from "../../api/types.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
+import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "../batch-bounds.js";
 import { clientFor } from "../client-factory.js";
 
 export interface TapOptions {
@@ -19,17 +20,40 @@ export interface TapOptions {
 
 const LIFECYCLE_TAG = "lifecycle";
 
+/** Splits items into runs of at most `budget` estimated characters (at least one item each). */
+function slicesOf(items: BatchItem[], budget: number): BatchItem[][] {
+  const slices: BatchItem[][] = [];
+  let current: BatchItem[] = [];
+  let chars = 0;
+  for (const item of items) {
+    const size = JSON.stringify(item.data).length + FRAME_OVERHEAD_CHARS;
+    if (current.length > 0 && (chars + size > budget || current.length >= BATCH_ITEMS_MAX)) {
+      slices.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(item);
+    chars += size;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
+}
+
 /** Appends in arrival order: each batch waits for the previous one. */
 class OrderedAppender {
   private chain: Promise<unknown> = Promise.resolve();
   private failure: unknown = null;
+  private budget: number | null = null;
 
   constructor(private readonly pool: Pool) {}
 
   add(items: BatchItem[]): void {
     if (items.length === 0) return;
     this.chain = this.chain
-      .then(() => this.pool.appendBatch(items))
+      .then(async () => {
+        this.budget ??= await batchCharsBudget(this.pool);
+        for (const slice of slicesOf(items, this.budget)) await this.pool.appendBatch(slice);
+      })
       .catch((err) => {
         this.failure ??= err;
       });
