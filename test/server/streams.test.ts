@@ -77,6 +77,39 @@ describe("stream limits", () => {
   });
 });
 
+describe("fan-out", () => {
+  test("every live tail on a pool receives each new message", async () => {
+    const server = await startTestServer();
+    try {
+      await seedPool(server.url, "fan", []);
+      const tails = await Promise.all(
+        Array.from({ length: 12 }, () => openTail(server.url, "/v0/pools/fan/tail?max=2")),
+      );
+      const bodies = tails.map(
+        ({ res }) =>
+          new Promise<string>((resolve) => {
+            let text = "";
+            res.setEncoding("utf8").on("data", (d) => (text += d));
+            res.on("end", () => resolve(text));
+          }),
+      );
+      await post(server.url, "/v0/pools/fan/append", { data: "one" });
+      await post(server.url, "/v0/pools/fan/append", { data: "two" });
+      for (const body of await Promise.all(bodies)) {
+        assert.deepEqual(
+          body
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l).data),
+          ["one", "two"],
+        );
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("backpressure", () => {
   test("a client that stops reading holds at most a bounded amount in the server, then gets everything in order", async () => {
     const server = await startTestServer();
