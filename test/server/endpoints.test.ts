@@ -33,6 +33,16 @@ describe("pool lifecycle endpoints", () => {
     assert.equal(r.headers["plasmite-version"], "0");
   });
 
+  test("the root redirects to the UI, and HEAD answers headers only", async () => {
+    const root = await request(server.url, "/");
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.location, "/ui/");
+    const head = await request(server.url, "/healthz", { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.text, "");
+    assert.equal((await request(server.url, "/ui/missing.js")).status, 404);
+  });
+
   test("create returns the pool info, and a second create is AlreadyExists (409)", async () => {
     const r = await post(server.url, "/v0/pools", { pool: "life", size_bytes: 65536 });
     assert.equal(r.status, 200, r.text);

@@ -47,6 +47,9 @@ describe("remote pools through the api Client", () => {
         read.map((m) => m.seq),
         [1, 3],
       );
+      const sinceTime: number[] = [];
+      for await (const m of pool.read({ from: { timeNs: batch[0]!.timeNs } })) sinceTime.push(m.seq);
+      assert.deepEqual(sinceTime, [2, 3]);
       const limited: number[] = [];
       for await (const m of pool.read({ from: { last: 2 }, limit: 1 })) limited.push(m.seq);
       assert.deepEqual(limited, [2]);
