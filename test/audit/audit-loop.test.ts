@@ -296,8 +296,9 @@ describe("the audit loop through the CLI", () => {
     assert.equal(typeof failed?.data.duration_seconds, "number");
     assert.match(String(events.find((e) => e.type === "verification_failed")?.data.output), /checking license/);
     assert.deepEqual(events.at(-1)?.data, { reason: "error", phases_completed: 1, phases_remaining: 1 });
-    const list = jsonLines(cli(["audit", "list", "--json"], opts).stdout);
-    assert.equal(list[0]?.status, "failed");
+    const listed = cli(["audit", "list", "--json"], opts);
+    const list = jsonLines(listed.stdout);
+    assert.equal(list[0]?.status, "failed", `audit list printed: ${listed.stdout} ${listed.stderr}`);
 
     // Fixed: a second run passes.
     fs.writeFileSync(path.join(repo, "LICENSE"), "MIT\n");
@@ -312,23 +313,28 @@ describe("the audit loop through the CLI", () => {
     cleanup.push(repo, path.dirname(storage));
     fs.writeFileSync(path.join(repo, "audit.md"), bridgeDoc);
     const opts = { cwd: repo, storage };
-    assert.equal(cli(["audit", "start", "audit.md"], opts).status, 0);
-    assert.equal(cli(["phase", "skip", "1", "--reason", "dependency_failed"], opts).status, 0);
+    const first = cli(["audit", "start", "audit.md"], opts);
+    assert.equal(first.status, 0, first.stderr);
+    const skip = cli(["phase", "skip", "1", "--reason", "dependency_failed"], opts);
+    assert.equal(skip.status, 0, skip.stderr);
     const second = cli(["audit", "start", "audit.md"], opts);
-    assert.equal(second.status, 4, "one audit in progress per project");
+    assert.equal(second.status, 4, `one audit in progress per project: ${second.stderr}`);
     // From another directory, --audit acts on the audit's own project.
     const elsewhere = tempDir("elsewhere");
     cleanup.push(elsewhere);
     const auditId = JSON.parse(cli(["audit", "status", "--json"], opts).stdout).id as string;
     const verify = cli(["phase", "verify", "2", "--audit", auditId.slice(0, 8)], { cwd: elsewhere, storage });
+    assert.equal(verify.status, 1, `README.md of the audit's repo has no 'fixed' yet: ${verify.stdout} ${verify.stderr}`);
     assert.equal(JSON.parse(verify.stdout).commands[0].command, "grep -q fixed README.md");
-    assert.equal(verify.status, 1, "README.md of the audit's repo has no 'fixed' yet");
     fs.appendFileSync(path.join(repo, "README.md"), "fixed\n");
-    assert.equal(cli(["phase", "verify", "2", "--audit", auditId.slice(0, 8)], { cwd: elsewhere, storage }).status, 0);
+    const fixed = cli(["phase", "verify", "2", "--audit", auditId.slice(0, 8)], { cwd: elsewhere, storage });
+    assert.equal(fixed.status, 0, fixed.stdout + fixed.stderr);
     const abandon = cli(["audit", "abandon", "--reason", "user_request"], opts);
     assert.equal(abandon.status, 0, abandon.stderr);
     assert.equal(JSON.parse(abandon.stdout).status, "abandoned");
-    const last = jsonLines(cli(["events", "list", "--type", "audit_abandoned"], opts).stdout)[0] as unknown as Ev;
+    const listed = cli(["events", "list", "--type", "audit_abandoned"], opts);
+    const last = jsonLines(listed.stdout)[0] as unknown as Ev;
+    assert.ok(last, listed.stderr);
     assert.deepEqual(last.data, { reason: "user_request", phases_completed: 1, phases_remaining: 1 });
   });
 });
