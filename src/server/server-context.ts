@@ -1,4 +1,5 @@
 /** What every handler shares: the pool handles, auth, CORS, limits and the UI assets. */
+import type { AppendCoalescer } from "./append-coalescer.js";
 import type { Auth } from "./auth.js";
 import type { CorsPolicy } from "./cors.js";
 import type { PoolHandles } from "./pool-handles.js";
@@ -7,6 +8,8 @@ import type { UiAssets } from "./ui-assets.js";
 
 export interface ServerContext {
   pools: PoolHandles;
+  /** Group commit for single appends. */
+  appends: AppendCoalescer;
   auth: Auth;
   cors: CorsPolicy;
   streams: StreamSlots;

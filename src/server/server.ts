@@ -9,6 +9,7 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { Client } from "../api/client.js";
 import { CairnError, ErrorKind } from "../core/errors.js";
+import { AppendCoalescer } from "./append-coalescer.js";
 import { Auth } from "./auth.js";
 import type { ServeConfig } from "./config.js";
 import { CorsPolicy } from "./cors.js";
@@ -32,6 +33,7 @@ export interface RunningServer {
 export function createContext(config: ServeConfig): ServerContext {
   return {
     pools: new PoolHandles(new Client({ dir: config.dir })),
+    appends: new AppendCoalescer(),
     auth: new Auth(config.token, config.access),
     cors: new CorsPolicy(config.corsOrigins),
     streams: new StreamSlots(config.streamSlotsMax),

@@ -110,6 +110,30 @@ describe("message endpoints", () => {
     );
   });
 
+  test("concurrent appends each get their own seq, and one message too large for the pool fails alone", async () => {
+    await post(server.url, "/v0/pools", { pool: "grouped", size_bytes: 65536 });
+    const replies = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        post(server.url, "/v0/pools/grouped/append", {
+          data: i === 7 ? { big: "x".repeat(100_000) } : { i },
+          tags: [`t${i % 3}`],
+        }),
+      ),
+    );
+    assert.equal(replies[7]!.status, 400);
+    assert.equal(replies[7]!.json().error.kind, "Usage");
+    const ok = replies.filter((_, i) => i !== 7).map((r) => r.json().message);
+    assert.ok(replies.every((r, i) => i === 7 || r.status === 200));
+    assert.deepEqual(
+      ok.map((m) => m.seq).sort((a, b) => a - b),
+      Array.from({ length: 23 }, (_, i) => i + 1),
+    );
+    for (const m of ok) {
+      const got = (await request(server.url, `/v0/pools/grouped/messages/${m.seq}`)).json().message;
+      assert.deepEqual(got, m);
+    }
+  });
+
   test("append rejects a missing data field, bad tags and bad durability with Usage (400)", async () => {
     await post(server.url, "/v0/pools", { pool: "strict" });
     assertEnvelope(await post(server.url, "/v0/pools/strict/append", { tags: [] }), 400, "Usage");

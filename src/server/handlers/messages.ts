@@ -36,10 +36,8 @@ export async function appendMessage(
   const tags = tagsFrom(body.tags);
   const durability = durabilityFrom(body);
   const pool = await ctx.pools.open(name);
-  const message = await pool.append(body.data, {
-    ...(tags === undefined ? {} : { tags }),
-    ...(durability === undefined ? {} : { durability }),
-  });
+  const bytes = Number(req.headers["content-length"] ?? ctx.bodyBytesMax);
+  const message = await ctx.appends.append(pool, body.data, tags, durability ?? "fast", bytes);
   sendJson(res, 200, { message: messageToWire(message) });
 }
 
