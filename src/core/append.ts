@@ -175,7 +175,6 @@ export function appendLocked(
 ): AppendResult[] {
   for (const payload of payloads) checkPayloadSize(pool, payload.length);
   const ringSize = pool.geometry.ringSize;
-  const lookup = frameLookup(pool);
   const results: AppendResult[] = [];
   let state = pool.readState();
   let timeNs = nowNs();
@@ -186,7 +185,8 @@ export function appendLocked(
     payloads.map((p) => frameBytesFor(p.length)),
     ringSize,
   )) {
-    const planned = planAppendGroup(state, ringSize, group, lookup);
+    // A fresh lookup per group: the previous group's writes make cached ring bytes stale.
+    const planned = planAppendGroup(state, ringSize, group, frameLookup(pool));
     if (planned.tailMoved) pool.writeState(planned.afterDrop);
     const frames = planned.plans.map((plan) => {
       const payload = payloads[index++] as Buffer;

@@ -95,6 +95,19 @@ describe("pool engine", () => {
     );
   });
 
+  it("appends batches far larger than the ring, group after group, and stays valid", () => {
+    const pool = newPool(16 * 1024);
+    for (let round = 0; round < 5; round++) {
+      pool.appendBatch(Array.from({ length: 700 }, (_, i) => ({ data: { round, i, pad: "b".repeat(i % 90) } })));
+      assert.equal(pool.validate().status, "ok", `round ${round}`);
+    }
+    const b = pool.bounds();
+    assert.equal(b.newestSeq, 3500);
+    const all = readAll(pool, b.oldestSeq as number);
+    assert.equal(all.length, 3500 - (b.oldestSeq as number) + 1);
+    assert.deepEqual(all.at(-1)?.data, { round: 4, i: 699, pad: "b".repeat(699 % 90) });
+  });
+
   it("rejects a message larger than the ring with a Usage error and leaves the pool intact", () => {
     const pool = newPool(16 * 1024);
     pool.append({ data: "before" });
