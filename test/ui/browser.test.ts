@@ -23,6 +23,8 @@ const FLAGS = [
 ];
 
 let browser: Browser;
+/** Uncaught errors in any page; the suite fails if there is one. */
+const pageErrors: string[] = [];
 before(async () => {
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   // playwright gives every launch a fresh, empty user data dir of its own.
@@ -30,12 +32,13 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
+  assert.deepEqual(pageErrors, [], "uncaught errors in the UI");
 });
 
 async function newPage(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15_000);
-  page.on("pageerror", (err) => assert.fail(`page error: ${err.message}`));
+  page.on("pageerror", (err) => pageErrors.push(err.message));
   return page;
 }
 
