@@ -32,6 +32,8 @@ export interface AuditPhase {
 export interface SetupFile {
   path: string;
   content: string;
+  /** 1-based document line of the `===FILE:` marker. */
+  line: number;
 }
 
 export interface AuditDocument {
@@ -180,7 +182,7 @@ function readSetupBlock(lines: string[], errors: DocumentProblem[]): { files: Se
     const line = lines[i] as string;
     if (current) {
       if (FILE_END.test(line)) {
-        files.push({ path: current.path, content: `${current.body.join("\n")}\n` });
+        files.push({ path: current.path, content: `${current.body.join("\n")}\n`, line: current.line });
         current = null;
       } else current.body.push(line);
       continue;
@@ -214,14 +216,15 @@ function phasesFromSetupFiles(files: SetupFile[], errors: DocumentProblem[]): Au
     let phase: AuditPhase | null = null;
     let section = "";
     for (const [i, line] of lines.entries()) {
-      const inFence = fence.feed(line, i + 1);
+      const docLine = file.line + 1 + i; // phase-file lines are reported as document lines
+      const inFence = fence.feed(line, docLine);
       if (!inFence) {
         const head = FILE_PHASE.exec(line);
         if (head && !phase) {
           phase = {
             number: Number(head[1]),
             title: head[2] as string,
-            line: i + 1,
+            line: docLine,
             file: file.path,
             verify: [],
             files: [],
@@ -236,8 +239,9 @@ function phasesFromSetupFiles(files: SetupFile[], errors: DocumentProblem[]): Au
       }
       if (phase) collectSectionLine(phase, section, line, inFence, true);
     }
-    if (fence.inside) errors.push({ line: fence.openedAt ?? 1, message: `${file.path}: code fence is never closed` });
-    if (!phase) errors.push({ line: 1, message: `${file.path}: no "# Phase N: Title" heading` });
+    if (fence.inside)
+      errors.push({ line: fence.openedAt ?? file.line, message: `${file.path}: code fence is never closed` });
+    if (!phase) errors.push({ line: file.line, message: `${file.path}: no "# Phase N: Title" heading` });
     else phases.push(phase);
   }
   return phases;

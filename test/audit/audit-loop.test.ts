@@ -324,7 +324,11 @@ describe("the audit loop through the CLI", () => {
     cleanup.push(elsewhere);
     const auditId = JSON.parse(cli(["audit", "status", "--json"], opts).stdout).id as string;
     const verify = cli(["phase", "verify", "2", "--audit", auditId.slice(0, 8)], { cwd: elsewhere, storage });
-    assert.equal(verify.status, 1, `README.md of the audit's repo has no 'fixed' yet: ${verify.stdout} ${verify.stderr}`);
+    assert.equal(
+      verify.status,
+      1,
+      `README.md of the audit's repo has no 'fixed' yet: ${verify.stdout} ${verify.stderr}`,
+    );
     assert.equal(JSON.parse(verify.stdout).commands[0].command, "grep -q fixed README.md");
     fs.appendFileSync(path.join(repo, "README.md"), "fixed\n");
     const fixed = cli(["phase", "verify", "2", "--audit", auditId.slice(0, 8)], { cwd: elsewhere, storage });

@@ -65,6 +65,9 @@ describe("audit documents", () => {
     assert.deepEqual(document.phases[0]?.verify, ["test -f src/validate.py", 'grep -q "def validate" src/validate.py']);
     assert.deepEqual(document.phases[1]?.verify, ["grep -q Authorization src/http.py"]);
     assert.equal(document.setupFiles.length, 3);
+    assert.equal(document.phases[1]?.line, 21, "phase lines are document lines");
+    const broken = parseAuditDocument(setupBlockDoc.replace("grep -q Authorization src/http.py\n```", "grep -q x"));
+    assert.equal(broken.errors[0]?.line, 24);
   });
 
   test("phase headings inside fenced code are ignored, whatever the fence length or character", () => {
