@@ -16,7 +16,6 @@ import { parseTailParams } from "../tail-params.js";
 
 export async function handleTail(
   ctx: ServerContext,
-  req: http.IncomingMessage,
   res: http.ServerResponse,
   poolName: string,
   query: URLSearchParams,
@@ -58,5 +57,4 @@ export async function handleTail(
   } finally {
     release();
   }
-  void req;
 }
