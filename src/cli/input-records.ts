@@ -16,7 +16,7 @@ export const INPUT_FORMATS: readonly InputFormat[] = ["auto", "jsonl", "json", "
 export const RECORD_CHARS_MAX = 64 * 1024 * 1024;
 
 export type InputRecord =
-  | { ok: true; value: unknown; chars: number; line: number }
+  | { ok: true; value: unknown; text: string; chars: number; line: number }
   | { ok: false; message: string; line: number };
 
 const RS = "\u001e";
@@ -24,7 +24,7 @@ const SSE_FIELD = /^(event|id|retry)(:|$)/;
 
 function parseRecord(text: string, line: number): InputRecord {
   try {
-    return { ok: true, value: JSON.parse(text), chars: text.length, line };
+    return { ok: true, value: JSON.parse(text), text, chars: text.length, line };
   } catch (err) {
     const reason = (err as Error).message.replace(/^JSON\.parse: /, "");
     const preview = text.length > 60 ? `${text.slice(0, 57)}…` : text;

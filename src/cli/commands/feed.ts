@@ -24,8 +24,9 @@ export interface FeedOptions {
   errors: "stop" | "skip";
 }
 
-function receiptLine(message: Message): string {
-  return `${JSON.stringify({ meta: { tags: message.tags }, seq: message.seq, time: message.time })}\n`;
+/** `{"meta":{"tags":[…]},"seq":N,"time":"…"}`: keys already in byte order. */
+function receiptLine(message: Message, tagsJson = JSON.stringify(message.tags)): string {
+  return `{"meta":{"tags":${tagsJson}},"seq":${message.seq},"time":"${message.time}"}\n`;
 }
 
 async function openPool(command: Command, ref: string, options: FeedOptions): Promise<Pool> {
@@ -69,11 +70,26 @@ export async function runFeed(
   }
 }
 
+/** Bigger reads mean fewer, larger batches (a pipe still returns what it has at once). */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function inputStream(file: string | undefined): NodeJS.ReadableStream {
-  if (file === undefined || file === "-") return process.stdin;
+  if (file === undefined || file === "-") {
+    // A redirected file can be read in big chunks; pipes and TTYs (non-blocking) go through process.stdin.
+    if (!isRegularFile(0)) return process.stdin;
+    return fs.createReadStream("", { fd: 0, autoClose: false, highWaterMark: READ_CHUNK_BYTES });
+  }
   try {
     const fd = fs.openSync(file, "r");
-    return fs.createReadStream("", { fd, highWaterMark: 256 * 1024 });
+    return fs.createReadStream("", { fd, highWaterMark: READ_CHUNK_BYTES });
   } catch (err) {
     throw toCairnError(err, { path: file, what: "cannot read input file" });
   }
@@ -101,7 +117,8 @@ async function feedStream(
     batchChars = 0;
     const messages = await pool.appendBatch(items, { durability: options.durability });
     let out = "";
-    for (const message of messages) out += receiptLine(message);
+    const tagsJson = JSON.stringify(tags);
+    for (const message of messages) out += receiptLine(message, tagsJson);
     await writeOut(out);
   };
 
@@ -121,7 +138,11 @@ async function feedStream(
       }
       const chars = record.chars + tagChars + FRAME_OVERHEAD_CHARS;
       if (batch.length > 0 && batchChars + chars > batchCharsMax) await flush();
-      batch.push({ data: record.value, tags });
+      // A one-line record is stored as the text it came in (already valid JSON): no second
+      // serialisation. A pretty-printed one is stored compact.
+      batch.push(
+        record.text.includes("\n") ? { data: record.value, tags } : { data: record.value, dataJson: record.text, tags },
+      );
       batchChars += chars;
       if (batch.length >= BATCH_ITEMS_MAX) await flush();
     }
@@ -135,8 +156,8 @@ async function feedStream(
     await take(splitter.end());
     await flush();
   } finally {
-    if (stream !== process.stdin) (stream as fs.ReadStream).destroy?.();
-    else process.stdin.pause();
+    if (stream === process.stdin) process.stdin.pause();
+    else (stream as fs.ReadStream).destroy();
   }
   return skipped;
 }
