@@ -1,8 +1,10 @@
 /** Black-box tests of `cairn feed`: inputs, formats, tags, receipts, errors. */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { cliPath } from "../helpers/tmp.js";
 import { createPool, errorOf, jsonLines, newPoolDir, runCli } from "./cli-harness.js";
 
 async function dataOf(dir: string, pool: string): Promise<unknown[]> {
@@ -49,6 +51,26 @@ describe("cairn feed", () => {
     const missing = await runCli(["feed", "p", "-f", path.join(dir, "absent.jsonl")], { dir });
     assert.equal(missing.code, 3);
     assert.equal(errorOf(missing).kind, "NotFound");
+  });
+
+  it("reads stdin redirected from a file (`cairn feed p < file`), spacing and all", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    const file = path.join(dir, "redirected.jsonl");
+    fs.writeFileSync(file, Array.from({ length: 3000 }, (_, i) => `{ "i" : ${i},  "s": "v" }\n`).join(""));
+    const fd = fs.openSync(file, "r");
+    const r = spawnSync(process.execPath, [cliPath, "feed", "p"], {
+      stdio: [fd, "pipe", "pipe"],
+      env: { ...process.env, CAIRN_DIR: dir },
+      encoding: "utf8",
+    });
+    fs.closeSync(fd);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(jsonLines(r.stdout).length, 3000);
+    const data = await dataOf(dir, "p");
+    assert.deepEqual(data[2999], { i: 2999, s: "v" });
+    const fetched = await runCli(["fetch", "p", "1"], { dir });
+    assert.match(fetched.stdout, /^\{"data":\{"i":0,"s":"v"\},/);
   });
 
   it("--in auto accepts SSE data: lines, RS records, pretty JSON and scalars", async () => {
