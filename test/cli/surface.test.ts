@@ -37,11 +37,11 @@ function withoutNoColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Runs the CLI under a pseudo-terminal (util-linux `script`), so stdout and stderr are TTYs. */
-function runInTty(args: string[], dir: string): string {
+function runInTty(args: string[], dir: string, env: Record<string, string> = {}): string {
   const command = [process.execPath, cliPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
   const r = spawnSync("script", ["-qec", command, "/dev/null"], {
     encoding: "utf8",
-    env: { ...withoutNoColor(process.env), CAIRN_DIR: dir },
+    env: { ...withoutNoColor(process.env), CAIRN_DIR: dir, ...env },
   });
   return r.stdout.replaceAll("\r", "");
 }
@@ -157,6 +157,10 @@ describe("cairn CLI surface", () => {
     assert.match(pretty, /#1/);
     assert.match(pretty, / greet /);
     assert.ok(pretty.includes(`${ESC}[`), "coloured");
+    const noColor = runInTty(["follow", "p", "--from", "1", "--no-wait"], dir, { NO_COLOR: "1" });
+    assert.ok(!noColor.includes(ESC), "NO_COLOR respected");
+    const forced = runInTty(["--color", "always", "follow", "p", "--from", "1", "--no-wait"], dir, { NO_COLOR: "1" });
+    assert.ok(forced.includes(ESC), "--color always wins over NO_COLOR");
     const plain = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait"], dir);
     assert.ok(!plain.includes(ESC), "not coloured");
     assert.match(plain, /^#1 {2}(just now|\d+s ago) · /);
