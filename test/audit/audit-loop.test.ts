@@ -4,13 +4,16 @@
  * watched live from a second process, then exported and checked field by field.
  */
 import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { cli, cliBackground, gitRepo, headCommit, jsonLines, removeDir, tempDir, waitForOutput } from "./helpers.js";
 
 const cleanup: string[] = [];
+const cleanupProcesses: ChildProcess[] = [];
 after(() => {
+  for (const p of cleanupProcesses) if (p.exitCode === null) p.kill();
   for (const d of cleanup) removeDir(d);
 });
 
@@ -87,7 +90,9 @@ describe("the audit loop through the CLI", () => {
     const commit = headCommit(repo);
 
     assert.equal(cli(["config", "set", "audit.test_command", "test -f src/feature.txt"], opts).status, 0);
-    const watch = cliBackground(["audit", "watch", "--until-done", "--json"], opts);
+    // --idle-timeout is a safety net: a failed assertion below must not leave a watcher running.
+    const watch = cliBackground(["audit", "watch", "--until-done", "--idle-timeout", "60", "--json"], opts);
+    cleanupProcesses.push(watch);
     const watched = waitForOutput(watch.stdout!, /"audit_completed"/, 60_000);
     await waitForOutput(watch.stderr!, /watching/);
 
