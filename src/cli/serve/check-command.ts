@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import { CairnError, ErrorKind } from "../../core/errors.js";
+import { formatBytes } from "../../core/size.js";
 import { checkServeConfig, isLoopback } from "../../server/config.js";
 import { defaultUiDir } from "../../server/ui-assets.js";
 import { paint, printJson } from "../output.js";
@@ -45,7 +46,7 @@ export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Pro
     line("token", config.token ? "required" : "off");
     line("tls", config.tls ? config.tls.source : "off");
     line("cors", config.corsOrigins.length > 0 ? config.corsOrigins.join(" ") : "off");
-    line("limits", `body ${config.bodyBytesMax} B, ${config.streamSlotsMax} concurrent streams`);
+    line("limits", `body ${formatBytes(config.bodyBytesMax)}, ${config.streamSlotsMax} concurrent streams`);
     for (const warning of warnings) process.stdout.write(`${paint("yellow", "warning:")} ${warning}\n`);
     for (const error of errors) process.stdout.write(`${paint("red", "error:")} ${error}\n`);
   }

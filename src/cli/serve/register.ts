@@ -24,10 +24,23 @@ function addServerOptions(command: Command): Command {
 export function registerServeCommands(program: Command): void {
   const serve = addServerOptions(
     program.command("serve").description("serve the pool directory over HTTP, with a web UI at /ui"),
-  ).action(async (_opts, cmd: Command) => {
-    const { runServe } = await import("./serve-command.js");
-    await runServe(cmd.optsWithGlobals());
-  });
+  )
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  $ cairn serve                                   # http://127.0.0.1:9700, web UI at /ui/",
+        "  $ cairn serve --dir ./pools --port 9800 --access read-only",
+        "  $ cairn serve init && cairn serve --token-file ~/.cairn/serve/token \\",
+        "      --tls-cert ~/.cairn/serve/cert.pem --tls-key ~/.cairn/serve/key.pem",
+        "",
+      ].join("\n"),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const { runServe } = await import("./serve-command.js");
+      await runServe(cmd.optsWithGlobals());
+    });
   serve
     .command("init")
     .description("write a bearer token and a self-signed TLS certificate (files 0600)")
