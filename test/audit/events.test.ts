@@ -213,6 +213,22 @@ describe("EventEmitter", () => {
     assert.deepEqual(e(helpers.emitFileDeleted(emitter, AUDIT, 1, { path: "a" }))[2], { path: "a" });
   });
 
+  test("retention: events older than storage.retention_days are dropped when the pool is opened", () => {
+    const storage = freshStorage();
+    storage.setConfig("storage.retention_days", 30);
+    const old = { type: "phase_skipped", audit_id: AUDIT, phase: 1, data: {} };
+    storage.appendEvent({ ...old, id: "o1", timestamp: "2020-01-01T00:00:00.000Z" });
+    storage.appendEvent({ ...old, id: "o2", timestamp: "2020-01-02T00:00:00+00:00" });
+    storage.appendEvent({ ...old, id: "n1", timestamp: new Date().toISOString() });
+    storage.close();
+    const reopened = new PhaserStorage(storage.root);
+    assert.deepEqual(
+      reopened.getEvents().map((e) => e.id),
+      ["n1"],
+    );
+    reopened.close();
+  });
+
   test("retention: events beyond storage.max_events are dropped when the pool is opened", () => {
     const storage = freshStorage();
     storage.setConfig("storage.max_events", 50);
