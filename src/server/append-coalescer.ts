@@ -74,7 +74,7 @@ export class AppendCoalescer {
           batch.map((p) => (p.tags === undefined ? { data: p.data } : { data: p.data, tags: p.tags })),
           { durability },
         );
-        batch.forEach((p, i) => p.resolve(messages[i] as Message));
+        for (const [i, p] of batch.entries()) p.resolve(messages[i] as Message);
         return;
       } catch {
         // Fall through: find out which item failed by appending each on its own.
