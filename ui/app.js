@@ -38,7 +38,9 @@ function renderNav(path) {
   const nav = document.getElementById("sections");
   clear(nav);
   for (const section of sections) {
-    nav.append(h("a.section", { href: section.href, "aria-current": section.match.test(path) ? "page" : null }, section.label));
+    nav.append(
+      h("a.section", { href: section.href, "aria-current": section.match.test(path) ? "page" : null }, section.label),
+    );
   }
 }
 

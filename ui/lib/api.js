@@ -85,7 +85,10 @@ export function streamEvents(path, { onEvent, onState }) {
       }
       try {
         onState("connecting");
-        const res = await fetch(url, { headers: authHeaders({ accept: "text/event-stream" }), signal: controller.signal });
+        const res = await fetch(url, {
+          headers: authHeaders({ accept: "text/event-stream" }),
+          signal: controller.signal,
+        });
         if (res.status === 401) {
           onState("locked");
           if (await askForToken(await errorOf(res))) continue;

@@ -2,7 +2,7 @@
 // live rate and watchers, refreshed every two seconds.
 import { api } from "../lib/api.js";
 import { clear, h } from "../lib/dom.js";
-import { RateMeter, formatBytes, formatCount, formatRate, relativeTime } from "../lib/format.js";
+import { formatBytes, formatCount, formatRate, RateMeter, relativeTime } from "../lib/format.js";
 import { RateSeries, sparkline } from "../lib/sparkline.js";
 
 const REFRESH_MS = 2000;
@@ -17,7 +17,12 @@ function utilizationBar(percent) {
 }
 
 function stat(label, value, testid) {
-  return h("div.stat", {}, h("div.stat-value", { "data-testid": testid, text: value }), h("div.stat-label", { text: label }));
+  return h(
+    "div.stat",
+    {},
+    h("div.stat-value", { "data-testid": testid, text: value }),
+    h("div.stat-label", { text: label }),
+  );
 }
 
 function poolCard(pool, rate, series) {
@@ -26,7 +31,12 @@ function poolCard(pool, rate, series) {
     return h(
       "a.pool-card.broken",
       { href, "data-testid": "pool-card", "data-pool": pool.name },
-      h("div.pool-card-head", {}, h("span.pool-name", { text: pool.name }), h("span.badge.bad", { text: pool.error.kind })),
+      h(
+        "div.pool-card-head",
+        {},
+        h("span.pool-name", { text: pool.name }),
+        h("span.badge.bad", { text: pool.error.kind }),
+      ),
       h("p.muted.small", { text: pool.error.message }),
     );
   }
@@ -73,11 +83,7 @@ export const catalogView = {
     const summary = h("span.muted", { "data-testid": "catalog-summary" });
     const grid = h("div.pool-grid", { "data-testid": "pool-grid" });
     const errorBox = h("div.banner.error", { hidden: true });
-    container.append(
-      h("div.page-head", {}, h("h1", { text: "Pools" }), summary),
-      errorBox,
-      grid,
-    );
+    container.append(h("div.page-head", {}, h("h1", { text: "Pools" }), summary), errorBox, grid);
     let timer = null;
     let stopped = false;
 
@@ -96,7 +102,7 @@ export const catalogView = {
               { "data-testid": "catalog-empty" },
               h("h2", { text: "No pools yet" }),
               h("p.muted", { text: "Create one and it appears here within a couple of seconds:" }),
-              h("pre.command", { text: "cairn feed demo --create '{\"hello\":\"world\"}'" }),
+              h("pre.command", { text: 'cairn feed demo --create \'{"hello":"world"}\'' }),
             ),
           );
         }

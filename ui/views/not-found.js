@@ -5,7 +5,12 @@ export const notFoundView = {
   title: () => "Not found",
   mount(container, [path]) {
     container.append(
-      h("section.empty", {}, h("h1", { text: "Nothing here" }), h("p.muted", {}, `No page at ${path}. `, h("a", { href: "#/" }, "Back to pools"))),
+      h(
+        "section.empty",
+        {},
+        h("h1", { text: "Nothing here" }),
+        h("p.muted", {}, `No page at ${path}. `, h("a", { href: "#/" }, "Back to pools")),
+      ),
     );
   },
 };

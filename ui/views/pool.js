@@ -3,7 +3,7 @@
 // the server's own AND filter; pause holds new cards back; history is bounded.
 import { streamEvents } from "../lib/api.js";
 import { clear, h } from "../lib/dom.js";
-import { RateMeter, formatBytes, formatCount, formatRate, relativeTime } from "../lib/format.js";
+import { formatBytes, formatCount, formatRate, RateMeter, relativeTime } from "../lib/format.js";
 import { jsonPreview, jsonTree } from "../lib/json-view.js";
 import { RateSeries, sparkline } from "../lib/sparkline.js";
 
@@ -52,14 +52,25 @@ export const poolView = {
     );
     const shownText = h("span.small.muted", { "data-testid": "shown" });
     const list = h("ol.messages", { "data-testid": "messages", "aria-live": "polite" });
-    const emptyHint = h("div.empty.small", { "data-testid": "messages-empty" }, h("p.muted", { text: "Waiting for messages…" }), h("pre.command", { text: `cairn feed ${name} '{"hello":"world"}'` }));
+    const emptyHint = h(
+      "div.empty.small",
+      { "data-testid": "messages-empty" },
+      h("p.muted", { text: "Waiting for messages…" }),
+      h("pre.command", { text: `cairn feed ${name} '{"hello":"world"}'` }),
+    );
     const errorBox = h("div.banner.error", { hidden: true, "data-testid": "pool-error" });
 
     container.append(
       h(
         "div.page-head",
         {},
-        h("h1", {}, h("a.crumb", { href: "#/", text: "Pools" }), h("span.crumb-sep", { text: "/" }), h("span", { "data-testid": "pool-title", text: name })),
+        h(
+          "h1",
+          {},
+          h("a.crumb", { href: "#/", text: "Pools" }),
+          h("span.crumb-sep", { text: "/" }),
+          h("span", { "data-testid": "pool-title", text: name }),
+        ),
         liveBadge,
       ),
       errorBox,
@@ -76,14 +87,27 @@ export const poolView = {
         ),
         h("div.stats", {}, messages.el, range.el, rateStat.el, watchers.el, oldest.el),
       ),
-      h("div.toolbar", {}, h("div.filter", {}, chips, filterInput), h("div.toolbar-right", {}, shownText, historySelect, pauseButton, clearButton)),
+      h(
+        "div.toolbar",
+        {},
+        h("div.filter", {}, chips, filterInput),
+        h("div.toolbar-right", {}, shownText, historySelect, pauseButton, clearButton),
+      ),
       emptyHint,
       list,
     );
 
     // ---- message cards
     function tagPill(tag) {
-      return h("button.tag", { type: "button", title: `filter by ${tag}`, onclick: (e) => { e.stopPropagation(); addTag(tag); }, text: tag });
+      return h("button.tag", {
+        type: "button",
+        title: `filter by ${tag}`,
+        onclick: (e) => {
+          e.stopPropagation();
+          addTag(tag);
+        },
+        text: tag,
+      });
     }
 
     function card(message) {
@@ -106,10 +130,14 @@ export const poolView = {
         const open = el.classList.toggle("open");
         clear(body);
         if (open) {
-          const copy = h("button.ghost.small", { type: "button", text: "copy JSON", onclick: (e) => {
-            e.stopPropagation();
-            navigator.clipboard?.writeText(JSON.stringify(message, null, 2));
-          } });
+          const copy = h("button.ghost.small", {
+            type: "button",
+            text: "copy JSON",
+            onclick: (e) => {
+              e.stopPropagation();
+              navigator.clipboard?.writeText(JSON.stringify(message, null, 2));
+            },
+          });
           body.append(jsonTree(message.data), h("div.card-actions", {}, copy));
         }
       };
@@ -130,7 +158,9 @@ export const poolView = {
       state.shown = list.childElementCount;
       shownText.textContent = `${state.shown} shown`;
       emptyHint.hidden = state.shown > 0;
-      pauseButton.textContent = state.paused ? `Resume${state.pending.length ? ` · ${state.pending.length} new` : ""}` : "Pause";
+      pauseButton.textContent = state.paused
+        ? `Resume${state.pending.length ? ` · ${state.pending.length} new` : ""}`
+        : "Pause";
     }
 
     function render(messagesToAdd) {
@@ -205,7 +235,14 @@ export const poolView = {
     function renderChips() {
       clear(chips);
       for (const tag of state.tags) {
-        chips.append(h("span.chip", { "data-testid": "filter-chip" }, tag, h("button", { type: "button", "aria-label": `remove ${tag}`, text: "×", onclick: () => removeTag(tag) })));
+        chips.append(
+          h(
+            "span.chip",
+            { "data-testid": "filter-chip" },
+            tag,
+            h("button", { type: "button", "aria-label": `remove ${tag}`, text: "×", onclick: () => removeTag(tag) }),
+          ),
+        );
       }
     }
 
