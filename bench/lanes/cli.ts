@@ -51,7 +51,7 @@ export async function run(ctx: BenchContext): Promise<LaneResult[]> {
   // Each line is exactly 1024 bytes with its newline.
   for (let i = 0; i < lines; i++) out.write(`{"i":${i},"pad":"${"x".repeat(1024 - 16 - String(i).length)}"}\n`);
   await new Promise((resolve) => out.end(resolve));
-  const feedRuns = ctx.quick ? 1 : 3;
+  const feedRuns = ctx.quick ? 1 : 5;
   const feedMs = median(
     Array.from({ length: feedRuns }, (_, k) => {
       wallMs([cli, "pool", "create", `stdin${k}`, "--size", "128M"], { env });
