@@ -31,15 +31,32 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
+    // The command runs in its own process group so a timeout can kill everything it started;
+    // the group then no longer gets the terminal's Ctrl-C, so it is forwarded here.
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL"); // the whole process group
-      } catch {
-        child.kill("SIGKILL");
-      }
+      killGroup("SIGKILL");
     }, options.timeoutMs);
+    const forward = (signal: NodeJS.Signals) => {
+      killGroup(signal);
+      removeForwarding();
+      process.kill(process.pid, signal); // then stop as the signal asks
+    };
+    const removeForwarding = () => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+    };
+    process.once("SIGINT", forward);
+    process.once("SIGTERM", forward);
     const finish = (exitCode: number) => {
+      removeForwarding();
       clearTimeout(timer);
       const durationMs = Math.round(performance.now() - started);
       if (timedOut) output += `\n(timed out after ${Math.round(options.timeoutMs / 1000)}s)`;
