@@ -79,6 +79,17 @@ describe("bad input", () => {
 });
 
 describe("Python Phaser interop", () => {
+  test("its audit document fixture validates and starts", () => {
+    const { repo, opts } = setup("fixture-doc");
+    fs.copyFileSync(path.join(fixturesDir, "audit-document-minimal.md"), path.join(repo, "doc.md"));
+    const v = JSON.parse(cli(["audit", "validate", "doc.md"], opts).stdout);
+    assert.equal(v.valid, true);
+    assert.deepEqual(v.phases, [{ number: 1, title: "Test Phase", verify: 1 }]);
+    const start = cli(["audit", "start", "doc.md"], opts);
+    assert.equal(start.status, 0, start.stderr);
+    assert.equal(JSON.parse(start.stdout).slug, "test-document");
+  });
+
   test("its .phaser directory opens unchanged; events.json imports and exports back equivalent", () => {
     const { repo, storage, opts } = setup("interop");
     fs.cpSync(path.join(fixturesDir, "phaser-dir"), storage, { recursive: true });
