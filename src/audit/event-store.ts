@@ -96,6 +96,21 @@ export class EventStore {
     return this.engine.appendBatch(dicts.map(toAppendInput));
   }
 
+  /**
+   * Appends the events whose ids are not stored yet; returns how many went in and how many
+   * were already there. Holds the storage lock so two imports of one file never duplicate.
+   */
+  importEvents(dicts: readonly EventDict[]): { imported: number; skipped: number } {
+    for (const d of dicts) validateRequired(d);
+    return withStorageLock(this.root, () => {
+      const known = new Set<string>();
+      for (const { dict } of this.scan()) known.add(dict.id);
+      const fresh = dicts.filter((d) => !known.has(d.id) && known.add(d.id));
+      if (fresh.length > 0) this.engine.appendBatch(fresh.map(toAppendInput));
+      return { imported: fresh.length, skipped: dicts.length - fresh.length };
+    });
+  }
+
   /** Retained events matching the query, sorted by timestamp (pool order breaks ties). */
   query(q: EventQuery = {}): EventDict[] {
     const out: EventDict[] = [];

@@ -65,10 +65,7 @@ export async function runEventsExport(options: FilterFlags & { output?: string }
 export async function runEventsImport(file: string, options: { json?: boolean }): Promise<void> {
   const storage = new PhaserStorage();
   const incoming = readEventsJsonFile(file);
-  const known = new Set([...storage.events.scan()].map((e) => e.dict.id));
-  const fresh = incoming.filter((e) => !known.has(e.id));
-  if (fresh.length > 0) storage.events.appendMany(fresh);
-  const result = { imported: fresh.length, skipped: incoming.length - fresh.length, path: file };
+  const result = { ...storage.events.importEvents(incoming), path: file };
   if (wantsJson(options)) printJson(result);
   else out(`imported ${result.imported} events (${result.skipped} already present) from ${file}`);
   storage.close();
