@@ -102,6 +102,7 @@ export class EventStore {
    */
   importEvents(dicts: readonly EventDict[]): { imported: number; skipped: number } {
     for (const d of dicts) validateRequired(d);
+    this.open(); // first: opening may itself take the storage lock (to create and import)
     return withStorageLock(this.root, () => {
       const known = new Set<string>();
       for (const { dict } of this.scan()) known.add(dict.id);

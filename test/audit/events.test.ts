@@ -213,6 +213,31 @@ describe("EventEmitter", () => {
     assert.deepEqual(e(helpers.emitFileDeleted(emitter, AUDIT, 1, { path: "a" }))[2], { path: "a" });
   });
 
+  test("importEvents into a fresh store adds new ids once and skips known ones", () => {
+    const storage = freshStorage();
+    const base = { type: "phase_skipped", timestamp: "2025-12-05T10:00:00Z", audit_id: AUDIT, phase: 1, data: {} };
+    assert.deepEqual(
+      storage.events.importEvents([
+        { ...base, id: "a" },
+        { ...base, id: "b" },
+        { ...base, id: "a" },
+      ]),
+      {
+        imported: 2,
+        skipped: 1,
+      },
+    );
+    assert.deepEqual(
+      storage.events.importEvents([
+        { ...base, id: "b" },
+        { ...base, id: "c" },
+      ]),
+      { imported: 1, skipped: 1 },
+    );
+    assert.equal(storage.getEvents().length, 3);
+    storage.close();
+  });
+
   test("retention: events older than storage.retention_days are dropped when the pool is opened", () => {
     const storage = freshStorage();
     storage.setConfig("storage.retention_days", 30);
