@@ -2,11 +2,15 @@
  * Group commit for single appends. Append requests that reach the server in the same
  * turn of the event loop are written with one `appendBatch` per pool and durability (one
  * lock, one header update, one sync for `flush`) instead of one each; every request still
- * gets its own message back. If a batch fails, its items are retried one by one, so one
- * bad message (too large, say) fails only its own request. A batch holds at most
- * `batchItemsMax` items and `batchBytesMax` bytes of data, far below any ring.
+ * gets its own message back. A batch holds at most `batchItemsMax` items and
+ * `batchBytesMax` bytes, and never more than a quarter of the pool's ring (the engine has
+ * been seen to fail part-way through batches about the size of the ring). A batch refused
+ * with Usage (a bad or oversize message, found before anything is written) is retried item
+ * by item, so one bad message fails only its own request; any other failure fails the
+ * whole batch, since retrying could write a message twice.
  */
 import type { Durability, Message, Pool } from "../api/types.js";
+import { CairnError, ErrorKind } from "../core/errors.js";
 
 interface PendingAppend {
   data: unknown;
@@ -19,6 +23,7 @@ interface PendingAppend {
 
 export class AppendCoalescer {
   private readonly queues = new Map<Pool, PendingAppend[]>();
+  private readonly ringBytes = new WeakMap<Pool, number>();
 
   constructor(
     private readonly batchItemsMax = 64,
@@ -38,15 +43,29 @@ export class AppendCoalescer {
       if (!queue) {
         queue = [];
         this.queues.set(pool, queue);
-        setImmediate(() => this.flush(pool));
+        setImmediate(() => void this.flush(pool));
       }
       queue.push({ data, tags, durability, bytes, resolve, reject });
     });
   }
 
-  private flush(pool: Pool): void {
+  private async budgetFor(pool: Pool): Promise<number> {
+    let ring = this.ringBytes.get(pool);
+    if (ring === undefined) {
+      try {
+        ring = (await pool.info()).ring_size;
+      } catch {
+        ring = 0; // unknown: batches of one
+      }
+      this.ringBytes.set(pool, ring);
+    }
+    return Math.min(this.batchBytesMax, Math.floor(ring / 4));
+  }
+
+  private async flush(pool: Pool): Promise<void> {
     const queue = this.queues.get(pool) ?? [];
     this.queues.delete(pool);
+    const budget = await this.budgetFor(pool);
     for (const durability of ["fast", "flush"] as const) {
       const items = queue.filter((p) => p.durability === durability);
       let start = 0;
@@ -56,7 +75,7 @@ export class AppendCoalescer {
         while (
           end < items.length &&
           end - start < this.batchItemsMax &&
-          (end === start || bytes + items[end]!.bytes <= this.batchBytesMax)
+          (end === start || bytes + items[end]!.bytes <= budget)
         ) {
           bytes += items[end]!.bytes;
           end += 1;
@@ -76,8 +95,13 @@ export class AppendCoalescer {
         );
         for (const [i, p] of batch.entries()) p.resolve(messages[i] as Message);
         return;
-      } catch {
-        // Fall through: find out which item failed by appending each on its own.
+      } catch (err) {
+        const usage = err instanceof CairnError && err.kind === ErrorKind.Usage;
+        if (!usage) {
+          for (const p of batch) p.reject(err);
+          return;
+        }
+        // Nothing was written: find out which item is bad by appending each on its own.
       }
     }
     for (const p of batch) {
