@@ -75,6 +75,20 @@ describe("cairn CLI surface", () => {
     const bash = await runCli(["completion", "bash"], { dir });
     const check = spawnSync("bash", ["-n"], { input: bash.stdout });
     assert.equal(check.status, 0, check.stderr?.toString());
+    const script = path.join(dir, "cairn.bash");
+    fs.writeFileSync(script, bash.stdout);
+    const complete = (words: string[]) =>
+      spawnSync(
+        "bash",
+        [
+          "-c",
+          `source ${script}; COMP_WORDS=(${words.join(" ")}); COMP_CWORD=${words.length - 1}; _cairn; echo "\${COMPREPLY[*]}"`,
+        ],
+        { encoding: "utf8" },
+      ).stdout.trim();
+    assert.equal(complete(["cairn", "po"]), "pool");
+    assert.equal(complete(["cairn", "pool", "tr"]), "truncate");
+    assert.equal(complete(["cairn", "follow", "x", "--wh"]), "--where");
     const bad = await runCli(["completion", "powershell"], { dir });
     assert.equal(bad.code, 2);
   });
