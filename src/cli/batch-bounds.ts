@@ -1,8 +1,8 @@
 /**
  * How much one appendBatch may carry. Besides fixed caps, a batch stays under a quarter
- * of the pool's ring: the engine (as of b4aa2c4) fails with "live frame … is damaged;
- * cannot make room" on a batch whose frames span more than about the whole ring, after
- * committing part of it. Smaller batches keep feed and tap atomic per batch and correct.
+ * of the pool's ring, so a batch never laps the ring on its own (its first messages
+ * would leave before any follower could read them). This bound also kept feed and tap
+ * correct while the engine failed on batches spanning several groups (fixed in 7b90dce).
  */
 import type { Pool } from "../api/types.js";
 
