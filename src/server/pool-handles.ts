@@ -1,8 +1,9 @@
 /**
  * Open pools shared by every request: one handle per pool name, opened through the api
- * Client. Before reuse a cached handle is checked against the file on disk (device and
- * inode), so a pool deleted or re-created behind the server's back is reopened, never
- * read through a stale descriptor.
+ * Client. A cached handle is checked against the file on disk (device and inode) before
+ * reuse, at most every RECHECK_MS, so a pool deleted or re-created behind the server's
+ * back is reopened within that time. (A stat per request cost ~8 µs, about 15% of an
+ * append's CPU, measured under wrk.) Deletes through the server take effect at once.
  */
 import * as fs from "node:fs";
 import type { LocalPool } from "../api/backends/local.js";
@@ -11,11 +12,14 @@ import { validatePoolName } from "../api/pool-ref.js";
 import type { CreateOptions, Pool } from "../api/types.js";
 import { CairnError, ErrorKind } from "../core/errors.js";
 
+const RECHECK_MS = 100;
+
 interface Entry {
   pool: Pool;
   path: string;
   ino: number;
   dev: number;
+  checkedAtMs: number;
   /** Streams reading through this handle; an evicted handle closes when the last one ends. */
   leases: number;
   evicted: boolean;
@@ -37,8 +41,13 @@ export class PoolHandles {
     PoolHandles.checkName(name);
     const cached = this.entries.get(name);
     if (cached) {
+      const now = Date.now();
+      if (now - cached.checkedAtMs < RECHECK_MS) return cached.pool;
       const stat = statOrNull(cached.path);
-      if (stat && stat.ino === cached.ino && stat.dev === cached.dev) return cached.pool;
+      if (stat && stat.ino === cached.ino && stat.dev === cached.dev) {
+        cached.checkedAtMs = now;
+        return cached.pool;
+      }
       this.evict(name);
     }
     return this.remember(name, await this.client.open(name));
@@ -81,7 +90,9 @@ export class PoolHandles {
   private remember(name: string, pool: Pool): Pool {
     const path = (pool as LocalPool).path;
     const stat = statOrNull(path);
-    if (stat) this.entries.set(name, { pool, path, ino: stat.ino, dev: stat.dev, leases: 0, evicted: false });
+    if (stat) {
+      this.entries.set(name, { pool, path, ino: stat.ino, dev: stat.dev, checkedAtMs: Date.now(), leases: 0, evicted: false });
+    }
     return pool;
   }
 
@@ -97,7 +108,7 @@ export class PoolHandles {
 
 function statOrNull(path: string): fs.Stats | null {
   try {
-    return fs.statSync(path);
+    return fs.statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }

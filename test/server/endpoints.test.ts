@@ -80,6 +80,25 @@ describe("pool lifecycle endpoints", () => {
   });
 });
 
+describe("pools changed behind the server's back", () => {
+  test("a pool deleted and created again by another process is reopened, not written through a stale handle", async () => {
+    const { Client } = await import("../../src/api/client.js");
+    const first = await post(server.url, "/v0/pools", { pool: "swapped", size_bytes: 65536 });
+    assert.equal(first.status, 200, first.text);
+    assert.equal((await post(server.url, "/v0/pools/swapped/append", { data: { n: 1 } })).status, 200);
+    const outside = new Client({ dir: server.dir });
+    await outside.delete("swapped");
+    const replacement = await outside.create("swapped", { size: 65536 });
+    await replacement.append({ n: "new-1" });
+    await new Promise((r) => setTimeout(r, 150)); // the server re-checks cached handles every 100 ms
+    const appended = await post(server.url, "/v0/pools/swapped/append", { data: { n: "new-2" } });
+    assert.equal(appended.status, 200, appended.text);
+    assert.equal(appended.json().message.seq, 2, "the append went to the new pool");
+    assert.deepEqual((await replacement.get(2)).data, { n: "new-2" });
+    await replacement.close();
+  });
+});
+
 describe("message endpoints", () => {
   test("append returns the message envelope with byte-sorted keys, and get returns the same message", async () => {
     await post(server.url, "/v0/pools", { pool: "msgs" });
