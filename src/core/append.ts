@@ -9,7 +9,7 @@
  * Timestamps are taken under the lock and never go backwards within a pool.
  */
 import { CairnError, ErrorKind, assert } from "./errors.js";
-import { encodeFrame, encodeWrapMarker, inspectFrame } from "./frame.js";
+import { inspectFrame, writeFrame, writeWrapMarker } from "./frame.js";
 import type { RingState } from "./header.js";
 import { F, FRAME_HEADER_BYTES, FrameState, frameBytesFor, payloadBytesMaxFor } from "./layout.js";
 import { type AppendPlan, type FrameLookup, planAppendGroup } from "./plan.js";
@@ -86,30 +86,28 @@ function frameLookup(pool: PoolFile): FrameLookup {
   };
 }
 
-/** A contiguous run of ring bytes to write, and where its frames' state words are. */
+/** A contiguous run of ring bytes: where it starts and what lies in it, in order. */
 interface Segment {
   start: number;
-  parts: Buffer[];
   bytes: number;
-  stateOffsets: number[];
+  items: { at: number; planIndex: number | null }[]; // null: a wrap marker
 }
 
-/** Packs the group's wrap markers and frames into contiguous segments. */
-function segmentsFor(plans: readonly AppendPlan[], frames: readonly Buffer[]): Segment[] {
+/** Lays the group's wrap markers and frames out as contiguous segments of the ring. */
+function segmentsFor(plans: readonly AppendPlan[]): Segment[] {
   const segments: Segment[] = [];
   let current: Segment | undefined;
-  const put = (off: number, bytes: Buffer, isFrame: boolean) => {
+  const put = (off: number, bytes: number, planIndex: number | null) => {
     if (!current || current.start + current.bytes !== off) {
-      current = { start: off, parts: [], bytes: 0, stateOffsets: [] };
+      current = { start: off, bytes: 0, items: [] };
       segments.push(current);
     }
-    if (isFrame) current.stateOffsets.push(current.bytes + F.state);
-    current.parts.push(bytes);
-    current.bytes += bytes.length;
+    current.items.push({ at: current.bytes, planIndex });
+    current.bytes += bytes;
   };
   plans.forEach((plan, i) => {
-    if (plan.wrapMarkerOff !== null) put(plan.wrapMarkerOff, encodeWrapMarker(), false);
-    put(plan.frameOff, frames[i] as Buffer, true);
+    if (plan.wrapMarkerOff !== null) put(plan.wrapMarkerOff, FRAME_HEADER_BYTES, null);
+    put(plan.frameOff, plan.frameBytes, i);
   });
   return segments;
 }
@@ -188,22 +186,30 @@ export function appendLocked(
     // A fresh lookup per group: the previous group's writes make cached ring bytes stale.
     const planned = planAppendGroup(state, ringSize, group, frameLookup(pool));
     if (planned.tailMoved) pool.writeState(planned.afterDrop);
-    const frames = planned.plans.map((plan) => {
-      const payload = payloads[index++] as Buffer;
-      const frame = encodeFrame({ seq: plan.seq, timestampNs: timeNs, payload, checksummed: pool.codec.checksummed });
-      assert(frame.length === plan.frameBytes, "encoded frame matches its plan");
-      frame.writeUInt32LE(FrameState.Writing, F.state);
+    const groupPayloads = payloads.slice(index, index + planned.plans.length);
+    index += planned.plans.length;
+    const times = planned.plans.map((plan) => {
       results.push({ seq: plan.seq, timeNs, frameOff: plan.frameOff });
-      timeNs += 1n;
-      return frame;
+      return timeNs++;
     });
     // Each frame lands as Writing with its payload and marker, then flips to Committed.
-    // A whole segment is rewritten for the flip: one write instead of one per frame.
-    for (const segment of segmentsFor(planned.plans, frames)) {
-      const bytes =
-        segment.parts.length === 1 ? (segment.parts[0] as Buffer) : Buffer.concat(segment.parts, segment.bytes);
+    // A whole segment is built in one buffer and rewritten for the flip: two writes per
+    // segment instead of two per frame, and no per-frame buffers.
+    for (const segment of segmentsFor(planned.plans)) {
+      const bytes = Buffer.allocUnsafe(segment.bytes);
+      for (const item of segment.items) {
+        if (item.planIndex === null) {
+          writeWrapMarker(bytes, item.at);
+          continue;
+        }
+        const plan = planned.plans[item.planIndex] as AppendPlan;
+        const payload = groupPayloads[item.planIndex] as Buffer;
+        const fields = { seq: plan.seq, timestampNs: times[item.planIndex] as bigint, payload, checksummed: pool.codec.checksummed };
+        const written = writeFrame(bytes, item.at, fields, FrameState.Writing);
+        assert(written === plan.frameBytes, "written frame matches its plan");
+      }
       pool.writeRing(segment.start, bytes);
-      for (const at of segment.stateOffsets) bytes.writeUInt32LE(FrameState.Committed, at);
+      for (const item of segment.items) if (item.planIndex !== null) bytes.writeUInt32LE(FrameState.Committed, item.at + F.state);
       pool.writeRing(segment.start, bytes);
     }
     writeIndexSlots(pool, planned.plans);

@@ -25,12 +25,29 @@ export interface FrameFields {
 }
 
 export function encodeFrame(fields: FrameFields): Buffer {
-  const total = frameBytesFor(fields.payload.length);
-  const buf = Buffer.alloc(total);
-  writeFrameHeader(buf, 0, fields, FrameState.Committed);
-  fields.payload.copy(buf, FRAME_HEADER_BYTES);
-  COMMIT_MARKER.copy(buf, FRAME_HEADER_BYTES + fields.payload.length);
+  const buf = Buffer.allocUnsafe(frameBytesFor(fields.payload.length));
+  writeFrame(buf, 0, fields, FrameState.Committed);
   return buf;
+}
+
+/** Writes a whole frame (header, payload, marker, zero padding) at `at`; returns its size. */
+export function writeFrame(buf: Buffer, at: number, fields: FrameFields, state: FrameState): number {
+  const total = frameBytesFor(fields.payload.length);
+  buf.fill(0, at + F.checksum + 4, at + FRAME_HEADER_BYTES);
+  writeFrameHeader(buf, at, fields, state);
+  fields.payload.copy(buf, at + FRAME_HEADER_BYTES);
+  const markerAt = at + FRAME_HEADER_BYTES + fields.payload.length;
+  COMMIT_MARKER.copy(buf, markerAt);
+  buf.fill(0, markerAt + COMMIT_MARKER_BYTES, at + total);
+  return total;
+}
+
+/** Writes a Wrap marker (a bare frame header in state Wrap) at `at`. */
+export function writeWrapMarker(buf: Buffer, at: number): void {
+  buf.fill(0, at, at + FRAME_HEADER_BYTES);
+  buf.write(FRAME_MAGIC, at + F.magic, "latin1");
+  buf.writeUInt32LE(FrameState.Wrap, at + F.state);
+  buf.writeUInt32LE(FRAME_HEADER_BYTES, at + F.headerLen);
 }
 
 /** Writes a frame header for `fields` at `at` in `buf`. */
@@ -56,10 +73,8 @@ export function frameChecksum(buf: Buffer, at: number, payload: Buffer): number 
 
 /** A bare header in the Wrap state: "continue at ring offset 0". */
 export function encodeWrapMarker(): Buffer {
-  const buf = Buffer.alloc(FRAME_HEADER_BYTES);
-  buf.write(FRAME_MAGIC, F.magic, "latin1");
-  buf.writeUInt32LE(FrameState.Wrap, F.state);
-  buf.writeUInt32LE(FRAME_HEADER_BYTES, F.headerLen);
+  const buf = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  writeWrapMarker(buf, 0);
   return buf;
 }
 
