@@ -9,7 +9,7 @@
  * Timestamps are taken under the lock and never go backwards within a pool.
  */
 import { CairnError, ErrorKind, assert } from "./errors.js";
-import { inspectFrame, writeFrame, writeWrapMarker } from "./frame.js";
+import { inspectFrame, payloadByteLength, writeFrame, writeWrapMarker } from "./frame.js";
 import type { RingState } from "./header.js";
 import { F, FRAME_HEADER_BYTES, FrameState, frameBytesFor, payloadBytesMaxFor } from "./layout.js";
 import { type AppendPlan, type FrameLookup, planAppendGroup } from "./plan.js";
@@ -167,11 +167,12 @@ function groupsOf(sizes: readonly number[], ringSize: number): number[][] {
 /** Appends encoded payloads in order. Caller holds the writer lock. */
 export function appendLocked(
   pool: PoolFile,
-  payloads: readonly Buffer[],
+  payloads: readonly (Buffer | string)[],
   durability: Durability,
   clock: WriterClock,
 ): AppendResult[] {
-  for (const payload of payloads) checkPayloadSize(pool, payload.length);
+  const lengths = payloads.map(payloadByteLength);
+  for (const length of lengths) checkPayloadSize(pool, length);
   const ringSize = pool.geometry.ringSize;
   const results: AppendResult[] = [];
   let state = pool.readState();
@@ -180,13 +181,13 @@ export function appendLocked(
   if (timeNs <= floor) timeNs = floor + 1n;
   let index = 0;
   for (const group of groupsOf(
-    payloads.map((p) => frameBytesFor(p.length)),
+    lengths.map(frameBytesFor),
     ringSize,
   )) {
     // A fresh lookup per group: the previous group's writes make cached ring bytes stale.
     const planned = planAppendGroup(state, ringSize, group, frameLookup(pool));
     if (planned.tailMoved) pool.writeState(planned.afterDrop);
-    const groupPayloads = payloads.slice(index, index + planned.plans.length);
+    const first = index;
     index += planned.plans.length;
     const times = planned.plans.map((plan) => {
       results.push({ seq: plan.seq, timeNs, frameOff: plan.frameOff });
@@ -203,9 +204,9 @@ export function appendLocked(
           continue;
         }
         const plan = planned.plans[item.planIndex] as AppendPlan;
-        const payload = groupPayloads[item.planIndex] as Buffer;
+        const payload = payloads[first + item.planIndex] as Buffer | string;
         const fields = { seq: plan.seq, timestampNs: times[item.planIndex] as bigint, payload, checksummed: pool.codec.checksummed };
-        const written = writeFrame(bytes, item.at, fields, FrameState.Writing);
+        const written = writeFrame(bytes, item.at, fields, FrameState.Writing, lengths[first + item.planIndex]);
         assert(written === plan.frameBytes, "written frame matches its plan");
       }
       pool.writeRing(segment.start, bytes);

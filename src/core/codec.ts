@@ -22,8 +22,9 @@ export interface PayloadCodec {
   /**
    * `dataJson`, when given, is the JSON text of `data` already serialised by the caller
    * (e.g. a line read from stdin); a codec may use it instead of serialising again.
+   * A string result is written to the frame as UTF-8.
    */
-  encode(tags: readonly string[], data: unknown, dataJson?: string): Buffer;
+  encode(tags: readonly string[], data: unknown, dataJson?: string): Buffer | string;
   /** Throws Corrupt when the bytes are not a payload of this codec. */
   decode(payload: Buffer): DecodedPayload;
 }

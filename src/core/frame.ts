@@ -20,23 +20,40 @@ import {
 export interface FrameFields {
   seq: number;
   timestampNs: bigint;
-  payload: Buffer;
+  /** Encoded payload bytes, or text to be written as UTF-8 (saves a copy). */
+  payload: Buffer | string;
   checksummed: boolean;
 }
 
+export function payloadByteLength(payload: Buffer | string): number {
+  return typeof payload === "string" ? Buffer.byteLength(payload, "utf8") : payload.length;
+}
+
 export function encodeFrame(fields: FrameFields): Buffer {
-  const buf = Buffer.allocUnsafe(frameBytesFor(fields.payload.length));
+  const buf = Buffer.allocUnsafe(frameBytesFor(payloadByteLength(fields.payload)));
   writeFrame(buf, 0, fields, FrameState.Committed);
   return buf;
 }
 
-/** Writes a whole frame (header, payload, marker, zero padding) at `at`; returns its size. */
-export function writeFrame(buf: Buffer, at: number, fields: FrameFields, state: FrameState): number {
-  const total = frameBytesFor(fields.payload.length);
-  buf.fill(0, at + F.checksum + 4, at + FRAME_HEADER_BYTES);
-  writeFrameHeader(buf, at, fields, state);
-  fields.payload.copy(buf, at + FRAME_HEADER_BYTES);
-  const markerAt = at + FRAME_HEADER_BYTES + fields.payload.length;
+/**
+ * Writes a whole frame (header, payload, marker, zero padding) at `at`; returns its size.
+ * `payloadLen` may be passed when the caller already knows the payload's byte length.
+ */
+export function writeFrame(
+  buf: Buffer,
+  at: number,
+  fields: FrameFields,
+  state: FrameState,
+  payloadLen = payloadByteLength(fields.payload),
+): number {
+  const total = frameBytesFor(payloadLen);
+  const payloadAt = at + FRAME_HEADER_BYTES;
+  if (typeof fields.payload === "string") buf.write(fields.payload, payloadAt, payloadLen, "utf8");
+  else fields.payload.copy(buf, payloadAt);
+  buf.fill(0, at + F.checksum + 4, payloadAt);
+  writeFrameHeader(buf, at, fields.seq, fields.timestampNs, payloadLen, state);
+  buf.writeUInt32LE(fields.checksummed ? frameChecksum(buf, at, buf.subarray(payloadAt, payloadAt + payloadLen)) : 0, at + F.checksum);
+  const markerAt = payloadAt + payloadLen;
   COMMIT_MARKER.copy(buf, markerAt);
   buf.fill(0, markerAt + COMMIT_MARKER_BYTES, at + total);
   return total;
@@ -50,17 +67,18 @@ export function writeWrapMarker(buf: Buffer, at: number): void {
   buf.writeUInt32LE(FRAME_HEADER_BYTES, at + F.headerLen);
 }
 
-/** Writes a frame header for `fields` at `at` in `buf`. */
-export function writeFrameHeader(buf: Buffer, at: number, fields: FrameFields, state: FrameState): void {
+/** Writes the frame header fields at `at` in `buf`, leaving the checksum word to the caller. */
+function writeFrameHeader(buf: Buffer, at: number, seq: number, timestampNs: bigint, payloadLen: number, state: FrameState): void {
   buf.write(FRAME_MAGIC, at + F.magic, "latin1");
   buf.writeUInt32LE(state, at + F.state);
   buf.writeUInt32LE(0, at + F.flags);
   buf.writeUInt32LE(FRAME_HEADER_BYTES, at + F.headerLen);
-  buf.writeBigUInt64LE(BigInt(fields.seq), at + F.seq);
-  buf.writeBigUInt64LE(fields.timestampNs, at + F.timestampNs);
-  buf.writeUInt32LE(fields.payload.length, at + F.payloadLen);
-  buf.writeUInt32LE(~fields.payload.length >>> 0, at + F.payloadLenXor);
-  buf.writeUInt32LE(fields.checksummed ? frameChecksum(buf, at, fields.payload) : 0, at + F.checksum);
+  // seq < 2^53: two 32-bit halves avoid a BigInt per frame.
+  buf.writeUInt32LE(seq % 0x100000000, at + F.seq);
+  buf.writeUInt32LE(Math.floor(seq / 0x100000000), at + F.seq + 4);
+  buf.writeBigUInt64LE(timestampNs, at + F.timestampNs);
+  buf.writeUInt32LE(payloadLen, at + F.payloadLen);
+  buf.writeUInt32LE(~payloadLen >>> 0, at + F.payloadLenXor);
 }
 
 /**

@@ -7,10 +7,10 @@ import { type DecodedPayload, type PayloadCodec, registerCodec } from "./codec.j
 
 export const JSON_FORMAT_VERSION = 1003;
 
-function encode(tags: readonly string[], data: unknown, dataJson?: string): Buffer {
+function encode(tags: readonly string[], data: unknown, dataJson?: string): string {
   const dataText = dataJson ?? JSON.stringify(data);
   if (dataText === undefined) throw new CairnError(ErrorKind.Usage, "message data is not JSON-serialisable");
-  return Buffer.from(`{"data":${dataText},"meta":{"tags":${JSON.stringify(tags)}}}`, "utf8");
+  return `{"data":${dataText},"meta":{"tags":${JSON.stringify(tags)}}}`;
 }
 
 function decode(payload: Buffer): DecodedPayload {
