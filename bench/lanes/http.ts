@@ -112,7 +112,9 @@ function wrkPostRate(ctx: BenchContext, target: string, body: string, seconds: n
     script,
     `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`,
   );
-  const out = execFileSync("wrk", ["-t1", `-c${IN_FLIGHT}`, `-d${seconds}s`, "-s", script, target], { encoding: "utf8" });
+  const out = execFileSync("wrk", ["-t1", `-c${IN_FLIGHT}`, `-d${seconds}s`, "-s", script, target], {
+    encoding: "utf8",
+  });
   if (/Non-2xx/.test(out)) throw new Error(`wrk saw errors:\n${out}`);
   const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
   if (!m) throw new Error(`cannot read wrk output:\n${out}`);

@@ -180,10 +180,7 @@ export function appendLocked(
   const floor = newestTimeNs(pool, state, clock);
   if (timeNs <= floor) timeNs = floor + 1n;
   let index = 0;
-  for (const group of groupsOf(
-    lengths.map(frameBytesFor),
-    ringSize,
-  )) {
+  for (const group of groupsOf(lengths.map(frameBytesFor), ringSize)) {
     // A fresh lookup per group: the previous group's writes make cached ring bytes stale.
     const planned = planAppendGroup(state, ringSize, group, frameLookup(pool));
     if (planned.tailMoved) pool.writeState(planned.afterDrop);
@@ -205,12 +202,18 @@ export function appendLocked(
         }
         const plan = planned.plans[item.planIndex] as AppendPlan;
         const payload = payloads[first + item.planIndex] as Buffer | string;
-        const fields = { seq: plan.seq, timestampNs: times[item.planIndex] as bigint, payload, checksummed: pool.codec.checksummed };
+        const fields = {
+          seq: plan.seq,
+          timestampNs: times[item.planIndex] as bigint,
+          payload,
+          checksummed: pool.codec.checksummed,
+        };
         const written = writeFrame(bytes, item.at, fields, FrameState.Writing, lengths[first + item.planIndex]);
         assert(written === plan.frameBytes, "written frame matches its plan");
       }
       pool.writeRing(segment.start, bytes);
-      for (const item of segment.items) if (item.planIndex !== null) bytes.writeUInt32LE(FrameState.Committed, item.at + F.state);
+      for (const item of segment.items)
+        if (item.planIndex !== null) bytes.writeUInt32LE(FrameState.Committed, item.at + F.state);
       pool.writeRing(segment.start, bytes);
     }
     writeIndexSlots(pool, planned.plans);

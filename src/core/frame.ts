@@ -52,7 +52,10 @@ export function writeFrame(
   else fields.payload.copy(buf, payloadAt);
   buf.fill(0, at + F.checksum + 4, payloadAt);
   writeFrameHeader(buf, at, fields.seq, fields.timestampNs, payloadLen, state);
-  buf.writeUInt32LE(fields.checksummed ? frameChecksum(buf, at, buf.subarray(payloadAt, payloadAt + payloadLen)) : 0, at + F.checksum);
+  buf.writeUInt32LE(
+    fields.checksummed ? frameChecksum(buf, at, buf.subarray(payloadAt, payloadAt + payloadLen)) : 0,
+    at + F.checksum,
+  );
   const markerAt = payloadAt + payloadLen;
   COMMIT_MARKER.copy(buf, markerAt);
   buf.fill(0, markerAt + COMMIT_MARKER_BYTES, at + total);
@@ -68,7 +71,14 @@ export function writeWrapMarker(buf: Buffer, at: number): void {
 }
 
 /** Writes the frame header fields at `at` in `buf`, leaving the checksum word to the caller. */
-function writeFrameHeader(buf: Buffer, at: number, seq: number, timestampNs: bigint, payloadLen: number, state: FrameState): void {
+function writeFrameHeader(
+  buf: Buffer,
+  at: number,
+  seq: number,
+  timestampNs: bigint,
+  payloadLen: number,
+  state: FrameState,
+): void {
   buf.write(FRAME_MAGIC, at + F.magic, "latin1");
   buf.writeUInt32LE(state, at + F.state);
   buf.writeUInt32LE(0, at + F.flags);

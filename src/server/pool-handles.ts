@@ -91,7 +91,15 @@ export class PoolHandles {
     const path = (pool as LocalPool).path;
     const stat = statOrNull(path);
     if (stat) {
-      this.entries.set(name, { pool, path, ino: stat.ino, dev: stat.dev, checkedAtMs: Date.now(), leases: 0, evicted: false });
+      this.entries.set(name, {
+        pool,
+        path,
+        ino: stat.ino,
+        dev: stat.dev,
+        checkedAtMs: Date.now(),
+        leases: 0,
+        evicted: false,
+      });
     }
     return pool;
   }
