@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import { LocalPool } from "./backends/local.js";
-import { PLASMITE_EXTENSION, POOL_EXTENSION, type PoolRef, defaultPoolDir, resolvePoolRef } from "./pool-ref.js";
+import { PLASMITE_EXTENSION, POOL_EXTENSION, type PoolRef, defaultPoolDir, isRemoteRef, resolvePoolRef } from "./pool-ref.js";
 import type { CreateOptions, Pool, PoolInfo, PoolListing } from "./types.js";
 
 /** How to reach remote pools (http(s):// and nats:// refs). */
@@ -140,20 +140,35 @@ export class Client {
     }
   }
 
-  /** Every pool file in the pool directory, sorted by name; unreadable ones carry an error. */
-  async list(): Promise<PoolListing[]> {
+  /**
+   * Every pool file in the pool directory (or in `at`: another directory, or a server's
+   * URL such as `http://127.0.0.1:9700`), sorted by name; unreadable ones carry an error.
+   */
+  async list(at?: string): Promise<PoolListing[]> {
+    if (at !== undefined && isRemoteRef(at)) {
+      let url: URL;
+      try {
+        url = new URL(at);
+      } catch {
+        throw new CairnError(ErrorKind.Usage, `invalid server URL "${at}"`);
+      }
+      const backend = await remoteBackendFor(url);
+      if (!backend.list) throw new CairnError(ErrorKind.Usage, `listing pools is not supported at ${url.protocol}// URLs`);
+      return backend.list(new URL(url.origin), this.remote);
+    }
+    const dir = at === undefined ? this.dir : nodePath.resolve(at);
     let entries: string[];
     try {
-      entries = fs.readdirSync(this.dir);
+      entries = fs.readdirSync(dir);
     } catch (err) {
       if ((err as { code?: string }).code === "ENOENT") return [];
-      throw toCairnError(err, { path: this.dir, what: "cannot list pools" });
+      throw toCairnError(err, { path: dir, what: "cannot list pools" });
     }
     const listings: PoolListing[] = [];
     for (const entry of entries.sort()) {
       if (!entry.endsWith(POOL_EXTENSION) && !entry.endsWith(PLASMITE_EXTENSION)) continue;
       if (entry.startsWith(".")) continue;
-      const path = nodePath.join(this.dir, entry);
+      const path = nodePath.join(dir, entry);
       const name = entry.replace(/\.(cairn|plasmite)$/, "");
       try {
         const pool = LocalPool.open(path, name, path);

@@ -47,6 +47,10 @@ describe("cairn pool commands on a remote pool (http://)", () => {
     );
     const info = await remote(["pool", "info", url, "--json"]);
     assert.deepEqual((JSON.parse(info.stdout) as { bounds: unknown }).bounds, { oldest: 1, newest: 3 });
+    const listed = await remote(["pool", "list", base, "--json"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const pools = (JSON.parse(listed.stdout) as { pools: { name: string; bounds: unknown }[] }).pools;
+    assert.deepEqual(pools.find((p) => p.name === "remote1")?.bounds, { oldest: 1, newest: 3 });
   });
 
   it("is refused without the token, and --token works as well as --token-file", async () => {

@@ -54,14 +54,14 @@ export async function runPoolCreate(
   }
 }
 
-export async function runPoolList(_options: unknown, command: Command): Promise<void> {
-  const listings = await clientFor(command).list();
+export async function runPoolList(at: string | undefined, _options: unknown, command: Command): Promise<void> {
+  const listings = await clientFor(command).list(at);
   if (wantsJson(command)) {
     printJson({ pools: listings.map((l) => (l.info ? l.info : { name: l.name, path: l.path, error: l.error })) });
     return;
   }
   if (listings.length === 0) {
-    process.stdout.write(`no pools in ${clientFor(command).dir}\n`);
+    process.stdout.write(`no pools in ${at ?? clientFor(command).dir}\n`);
     return;
   }
   const rows = [["NAME", "SIZE", "MESSAGES", "SEQS", "USED", "NEWEST"]];
