@@ -47,6 +47,7 @@ export class PoolFile {
   readonly writable: boolean;
   private closed = false;
   private readonly stateBuf = Buffer.alloc(DYNAMIC_BYTES);
+  private readonly slotBuf = Buffer.alloc(INDEX_SLOT_BYTES);
 
   private constructor(path: string, fd: number, geometry: PoolGeometry, codec: PayloadCodec, writable: boolean) {
     this.path = path;
@@ -145,7 +146,7 @@ export class PoolFile {
       const buf = Buffer.alloc(HEADER_USED_BYTES);
       const n = fs.readSync(fd, buf, 0, HEADER_USED_BYTES, 0);
       if (n < HEADER_USED_BYTES) {
-        if (n >= 8) decodeHeaderPrefix(buf, path);
+        if (n >= 8) codecForVersion(decodeHeaderPrefix(buf, path).formatVersion); // unknown versions first
         throw new CairnError(ErrorKind.Corrupt, `pool file is too short (${stat.size} bytes)`, {
           path,
           hint: "the file was truncated; restore it from a backup or delete it",
@@ -204,8 +205,9 @@ export class PoolFile {
 
   readIndexSlot(seq: number): { seq: number; ringOff: number } | null {
     if (this.geometry.indexCapacity === 0) return null;
-    const buf = Buffer.alloc(INDEX_SLOT_BYTES);
-    fs.readSync(this.fd, buf, 0, INDEX_SLOT_BYTES, this.indexSlotOffset(seq));
+    this.ensureOpen();
+    const buf = this.slotBuf;
+    if (fs.readSync(this.fd, buf, 0, INDEX_SLOT_BYTES, this.indexSlotOffset(seq)) !== INDEX_SLOT_BYTES) return null;
     const slotSeq = buf.readBigUInt64LE(0);
     const ringOff = buf.readBigUInt64LE(8);
     if (slotSeq !== BigInt(seq) || ringOff >= BigInt(this.geometry.ringSize)) return null;

@@ -132,6 +132,15 @@ export function locate(pool: PoolFile, window: RingWindow, seq: number): number 
 export function getMessage(pool: PoolFile, seq: number): Message {
   if (!Number.isSafeInteger(seq) || seq < 1) throw new CairnError(ErrorKind.Usage, `invalid seq ${seq}`);
   const window = new RingWindow(pool, 4096);
+  // Fast path: the index slot, checked against the frame and a header read after it.
+  const slot = pool.readIndexSlot(seq);
+  if (slot) {
+    const { view, buf, state } = window.frameAt(slot.ringOff, seq);
+    // seq <= newest too: a frame written but not yet published may never be (its writer can die).
+    const retained = state.oldestSeq !== 0 && seq >= state.oldestSeq && seq <= state.newestSeq;
+    if (view.kind === "committed" && view.seq === seq && retained) return decodeAt(pool, buf, view);
+    window.invalidate();
+  }
   for (let attempt = 0; attempt < 4; attempt++) {
     const pos = locate(pool, window, seq);
     if (pos === null) break;

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { CairnError } from "../../src/core/errors.js";
+import { encodeFrame } from "../../src/core/frame.js";
 import { PoolHandle } from "../../src/core/pool.js";
 import { parseTimeNs } from "../../src/core/time.js";
 import { intBetween, rng } from "../helpers/rng.js";
@@ -179,6 +180,20 @@ describe("pool engine", () => {
     file.writeIndexSlot(30, 0); // slot for 30 now points at seq 1's frame
     assert.equal(pool.get(30).data, 30);
     assert.equal(pool.validate().status, "warning");
+  });
+
+  it("never returns a frame that was written but not published (its writer may have died)", () => {
+    const pool = newPool(64 * 1024);
+    pool.append({ data: "published" });
+    const file = pool.poolFile;
+    const head = file.readState().headOff;
+    const payload = pool.codec.encode([], "ghost");
+    file.writeRing(head, encodeFrame({ seq: 2, timestampNs: 1n, payload, checksummed: true }));
+    file.writeIndexSlot(2, head);
+    assert.throws(() => pool.get(2), isKind("NotFound"));
+    const next = pool.append({ data: "real" });
+    assert.equal(next.seq, 2);
+    assert.equal(pool.get(2).data, "real");
   });
 
   it("refuses to create over an existing pool and refuses invalid sizes", () => {
