@@ -172,7 +172,9 @@ export class PoolFile {
   readState(): RingState {
     this.ensureOpen();
     for (let attempt = 0; ; attempt++) {
-      fs.readSync(this.fd, this.stateBuf, 0, DYNAMIC_BYTES, DYNAMIC_OFFSET);
+      if (fs.readSync(this.fd, this.stateBuf, 0, DYNAMIC_BYTES, DYNAMIC_OFFSET) !== DYNAMIC_BYTES) {
+        throw new CairnError(ErrorKind.Corrupt, "pool file was truncated while open", { path: this.path });
+      }
       const state = decodeRingState(this.stateBuf);
       const problem = ringStateProblem(state, this.geometry.ringSize);
       if (!problem) return state;

@@ -196,6 +196,14 @@ describe("pool engine", () => {
     assert.equal(pool.get(2).data, "real");
   });
 
+  it("reports Corrupt, not stale data, when the file is truncated under an open handle", () => {
+    const pool = newPool(64 * 1024);
+    pool.append({ data: 1 });
+    fs.truncateSync(pool.path, 0);
+    assert.throws(() => pool.get(1), isKind("Corrupt"));
+    assert.throws(() => pool.append({ data: 2 }), isKind("Corrupt"));
+  });
+
   it("refuses to create over an existing pool and refuses invalid sizes", () => {
     const dir = tempDir();
     const file = path.join(dir, "x.cairn");
