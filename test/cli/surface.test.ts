@@ -25,6 +25,9 @@ const COMMANDS = [
   ["tap"],
   ["doctor"],
   ["completion"],
+  ["serve"],
+  ["serve", "init"],
+  ["serve", "check"],
 ];
 
 const ESC = "\u001b";
@@ -52,7 +55,7 @@ describe("cairn CLI surface", () => {
       const r = await runCli([...command, "--help"], { dir: newPoolDir() });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^Usage: cairn/);
-      if (command.length > 0) assert.match(r.stdout, /\nExample:\n {2}\$ cairn /);
+      if (command.length > 0) assert.match(r.stdout, /\nExamples?:\n {2}\$ cairn /);
     });
   }
 

@@ -48,12 +48,17 @@ export function registerServeCommands(program: Command): void {
     .option("--host <name>", "extra host name or IP for the certificate (repeatable)", collect)
     .option("--force", "replace existing files")
     .option("--json", "print JSON")
+    .addHelpText("after", "\nExample:\n  $ cairn serve init --output-dir ./serve-creds --host build-box.local\n")
     .action(async (_opts, cmd: Command) => {
       const { runServeInit } = await import("./init-command.js");
       await runServeInit(cmd.opts());
     });
   addServerOptions(serve.command("check").description("report the configuration `cairn serve` would run with"))
     .option("--json", "print JSON")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ cairn serve check --bind 0.0.0.0 --allow-non-loopback --access read-only --json\n",
+    )
     .action(async (_opts, cmd: Command) => {
       const { runServeCheck } = await import("./check-command.js");
       await runServeCheck(cmd.optsWithGlobals());
