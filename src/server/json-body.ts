@@ -25,7 +25,7 @@ export async function readJsonObject(
     throw new HttpError(ErrorKind.Usage, `expected content-type application/json, got ${type || "none"}`, 400);
   }
   const { chunks, received } = await collect(req, bodyBytesMax);
-  const text = Buffer.concat(chunks, received).toString("utf8");
+  const text = decodeUtf8(Buffer.concat(chunks, received));
   if (text.trim().length === 0) throw usage("request body is empty; expected a JSON object");
   let value: unknown;
   try {
@@ -37,6 +37,17 @@ export async function readJsonObject(
     throw usage("request body must be a JSON object");
   return value as Record<string, unknown>;
 }
+
+/** The body as text; bytes that are not UTF-8 are Usage (400), never silently replaced. */
+function decodeUtf8(body: Buffer): string {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    throw usage("request body is not valid UTF-8");
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Collects the body without destroying the request on overflow (the caller answers 413). */
 function collect(req: http.IncomingMessage, bodyBytesMax: number): Promise<{ chunks: Buffer[]; received: number }> {

@@ -40,6 +40,24 @@ describe("cairn feed", () => {
     );
   });
 
+  it("refuses input that is not UTF-8 instead of storing U+FFFD, after appending the records before it", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    const latin1 = Buffer.concat([
+      Buffer.from('{"n":1}\n{"s":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}\n{"n":3}\n'),
+    ]);
+    const r = await runCli(["feed", "p"], { dir, input: latin1 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(errorOf(r).kind, "Usage");
+    assert.match(errorOf(r).message, /UTF-8/);
+    assert.deepEqual(await dataOf(dir, "p"), [{ n: 1 }]);
+    const utf8 = await runCli(["feed", "p"], { dir, input: Buffer.from('{"s":"café €😀 \uFFFD"}\n') });
+    assert.equal(utf8.code, 0, utf8.stderr);
+    assert.deepEqual((await dataOf(dir, "p"))[1], { s: "café €😀 \uFFFD" });
+  });
+
   it("reads from a file with -f and flushes a last line without a newline", async () => {
     const dir = newPoolDir();
     await createPool(dir, "p");

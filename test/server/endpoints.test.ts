@@ -283,6 +283,16 @@ describe("malformed requests", () => {
     );
   });
 
+  test("a body that is not UTF-8 is Usage (400), and nothing is appended", async () => {
+    await post(server.url, "/v0/pools", { pool: "latin1" });
+    const body = Buffer.concat([Buffer.from('{"data":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const r = await request(server.url, "/v0/pools/latin1/append", { method: "POST", raw: body });
+    assertEnvelope(r, 400, "Usage");
+    assert.match(r.json().error.message, /UTF-8/);
+    const info = await request(server.url, "/v0/pools/latin1/info");
+    assert.equal(info.json().pool.metrics.message_count, 0);
+  });
+
   test("a body over 1 MiB is refused with 413, by Content-Length and when streamed", async () => {
     await post(server.url, "/v0/pools", { pool: "big", size_bytes: "8M" });
     const big = JSON.stringify({ data: "x".repeat(1024 * 1024) });

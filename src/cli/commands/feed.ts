@@ -13,6 +13,7 @@ import { clientFor } from "../client-factory.js";
 import { type InputFormat, RecordSplitter } from "../input-records.js";
 import { notice } from "../output.js";
 import { writeOut } from "../stdout-writer.js";
+import { type DecodedChunk, StrictUtf8Input } from "../utf8-input.js";
 
 export interface FeedOptions {
   file?: string;
@@ -102,7 +103,7 @@ async function feedStream(
   tags: string[],
   options: FeedOptions,
 ): Promise<number> {
-  stream.setEncoding("utf8");
+  const utf8 = new StrictUtf8Input();
   const splitter = new RecordSplitter(options.in);
   const batchCharsMax = await batchCharsBudget(pool);
   const tagChars = tags.reduce((n, t) => n + t.length + 3, 0);
@@ -148,11 +149,22 @@ async function feedStream(
     }
   };
 
+  // Records before an invalid byte are appended (as with a bad record), then feed fails.
+  const takeDecoded = async (decoded: DecodedChunk) => {
+    await take(splitter.push(decoded.text));
+    if (decoded.invalidAt < 0) return;
+    await flush();
+    throw new CairnError(ErrorKind.Usage, `input is not valid UTF-8 (byte offset ${decoded.invalidAt})`, {
+      hint: "convert it first, e.g. iconv -f latin1 -t utf-8",
+    });
+  };
+
   try {
     for await (const chunk of stream) {
-      await take(splitter.push(chunk as string));
+      await takeDecoded(utf8.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer)));
       await flush(); // a chunk boundary is a pause in the input: make its messages visible now
     }
+    await takeDecoded(utf8.end());
     await take(splitter.end());
     await flush();
   } finally {
