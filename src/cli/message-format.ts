@@ -3,7 +3,7 @@
  * readable block on a TTY: seq, relative and absolute time, tag pills, colourised JSON.
  */
 import { type Message, messageToWire, sortJsonKeys } from "../core/message.js";
-import { paint } from "./output.js";
+import { paint, terminalSafe } from "./output.js";
 
 export type MessageFormat = "pretty" | "jsonl";
 
@@ -26,7 +26,7 @@ export function formatMessage(message: Message, options: FormatOptions): string 
   if (options.dataOnly) return `${body}\n`;
   const nowMs = options.nowMs ?? Date.now();
   const ageMs = nowMs - Number(message.timeNs / 1_000_000n);
-  const pills = message.tags.map((t) => paint(["bgBlue", "white"], ` ${t} `)).join(" ");
+  const pills = message.tags.map((t) => paint(["bgBlue", "white"], ` ${terminalSafe(t)} `)).join(" ");
   const head = [
     paint(["bold", "cyan"], `#${message.seq}`),
     paint("dim", `${relativeTime(ageMs)} · ${message.time}`),
@@ -62,20 +62,20 @@ export function colorJson(value: unknown, depth: number): string {
     return `[\n${items.join(",\n")}\n${end}]`;
   }
   const entries = Object.entries(value as Record<string, unknown>).map(
-    ([k, v]) => `${pad}${paint("blue", JSON.stringify(k))}: ${colorJson(v, depth + 1)}`,
+    ([k, v]) => `${pad}${paint("blue", terminalSafe(JSON.stringify(k)))}: ${colorJson(v, depth + 1)}`,
   );
   return `{\n${entries.join(",\n")}\n${end}}`;
 }
 
 function colorInline(value: unknown): string {
   if (value === null) return paint("dim", "null");
-  if (typeof value === "string") return paint("green", JSON.stringify(value));
+  if (typeof value === "string") return paint("green", terminalSafe(JSON.stringify(value)));
   if (typeof value === "number") return paint("yellow", JSON.stringify(value));
   if (typeof value === "boolean") return paint("magenta", String(value));
   if (Array.isArray(value)) return `[${value.map(colorInline).join(", ")}]`;
   if (typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).map(
-      ([k, v]) => `${paint("blue", JSON.stringify(k))}: ${colorInline(v)}`,
+      ([k, v]) => `${paint("blue", terminalSafe(JSON.stringify(k)))}: ${colorInline(v)}`,
     );
     return `{${entries.join(", ")}}`;
   }

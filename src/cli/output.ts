@@ -28,13 +28,25 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
   return useColor(stream) ? styleText(style, text) : text;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is escaped
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from data (tags, strings, error messages) made safe for a terminal: control
+ * characters (C0, DEL, C1) are shown as `\uXXXX` instead of being interpreted, so a message
+ * cannot clear the screen, retitle the window or write to the clipboard.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Exit code of the error, after printing it the way the stderr consumer expects. */
 export function reportError(err: unknown): number {
   const error = toCliError(err);
   if (process.stderr.isTTY) {
-    process.stderr.write(`${paint("red", "error:", process.stderr)} ${error.message}\n`);
-    if (error.path) process.stderr.write(`  ${paint("dim", `path: ${error.path}`, process.stderr)}\n`);
-    if (error.hint) process.stderr.write(`  ${paint("dim", `hint: ${error.hint}`, process.stderr)}\n`);
+    process.stderr.write(`${paint("red", "error:", process.stderr)} ${terminalSafe(error.message)}\n`);
+    if (error.path) process.stderr.write(`  ${paint("dim", `path: ${terminalSafe(error.path)}`, process.stderr)}\n`);
+    if (error.hint) process.stderr.write(`  ${paint("dim", `hint: ${terminalSafe(error.hint)}`, process.stderr)}\n`);
   } else {
     process.stderr.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
   }
@@ -53,7 +65,8 @@ function toCliError(err: unknown): CairnError {
 
 /** Prints a notice (`{"notice":{…}}` when piped, a dim line on a TTY) to stderr. */
 export function notice(kind: string, message: string, fields: Record<string, unknown> = {}): void {
-  if (process.stderr.isTTY) process.stderr.write(`${paint("yellow", `${kind}:`, process.stderr)} ${message}\n`);
+  if (process.stderr.isTTY)
+    process.stderr.write(`${paint("yellow", `${kind}:`, process.stderr)} ${terminalSafe(message)}\n`);
   else process.stderr.write(`${JSON.stringify({ notice: { kind, message, ...fields } })}\n`);
 }
 

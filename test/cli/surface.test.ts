@@ -183,6 +183,21 @@ describe("cairn CLI surface", () => {
     assert.match(plain, /^#1 {2}(just now|\d+s ago) · /);
   });
 
+  it("on a TTY: control characters in tags, data and errors are escaped, not sent to the terminal", {
+    skip: !hasScript,
+  }, async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    const hostile = `x${ESC}]0;pwned\u0007${ESC}[2J\u009b31m`;
+    await feedLines(dir, "p", [{ s: hostile }], ["--tag", hostile]);
+    const out = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait"], dir);
+    assert.ok(!out.includes(ESC) && !out.includes("\u0007") && !out.includes("\u009b"), JSON.stringify(out));
+    assert.ok(out.includes(" x\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m "), JSON.stringify(out));
+    const error = runInTty(["--color", "never", "fetch", hostile, "1"], dir);
+    assert.ok(!error.includes(ESC), JSON.stringify(error));
+    assert.equal(error.trimEnd().split("\n")[0]?.startsWith("error: invalid pool name"), true, error);
+  });
+
   it("on a TTY: doctor --all shows progress, then the reports", { skip: !hasScript }, async () => {
     const dir = newPoolDir();
     await createPool(dir, "one");
