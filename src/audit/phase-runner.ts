@@ -4,7 +4,7 @@
  * attempts phase_failed), skip (phase_skipped).
  */
 import { CairnError, ErrorKind } from "../core/errors.js";
-import { type AuditContext, currentAudit, requireInProgress } from "./audit-context.js";
+import { type AuditContext, currentAudit, findAudit, requireInProgress } from "./audit-context.js";
 import { type PhaseState, requirePhase, withPhase } from "./audit-phases.js";
 import type { AuditRecord } from "./audit-store.js";
 import { secondsBetween } from "./audit-lifecycle.js";
@@ -23,6 +23,7 @@ import { compareManifests } from "./manifest-compare.js";
 import { captureAndStore, loadStored } from "./manifest-store.js";
 import { formatTimestamp } from "./timestamps.js";
 import { type CommandResult, runVerifyCommand } from "./verify-command.js";
+import { withVerifyLock } from "./verify-lock.js";
 
 const phaseManifestName = (n: number) => `phase-${String(n).padStart(2, "0")}-pre`;
 
@@ -56,7 +57,20 @@ export async function verifyPhase(
   number: number,
   options: { auditId?: string; onCommand?: (r: CommandResult) => void } = {},
 ): Promise<VerifyResult> {
-  let audit = currentAudit(ctx, options.auditId);
+  const audit = currentAudit(ctx, options.auditId);
+  requireInProgress(audit);
+  requirePhase(audit, number);
+  return withVerifyLock(ctx, audit.id, () => verifyLocked(ctx, audit.id, number, options.onCommand));
+}
+
+async function verifyLocked(
+  ctx: AuditContext,
+  auditId: string,
+  number: number,
+  onCommand?: (r: CommandResult) => void,
+): Promise<VerifyResult> {
+  // Read again under the lock: a verify that just finished may have completed the phase.
+  let audit = findAudit(ctx, auditId);
   requireInProgress(audit);
   let phase = requirePhase(audit, number);
   if (phase.status === "completed" || phase.status === "skipped")
@@ -71,7 +85,7 @@ export async function verifyPhase(
   for (const command of phase.verify) {
     const result = await runVerifyCommand(command, { cwd: ctx.projectDir, timeoutMs: ctx.verifyTimeoutMs });
     results.push(result);
-    options.onCommand?.(result);
+    onCommand?.(result);
     const fields = { command, exit_code: result.exitCode, duration_ms: result.durationMs };
     if (result.exitCode === 0) emitVerificationPassed(ctx.emitter, audit.id, number, fields);
     else {
