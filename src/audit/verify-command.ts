@@ -14,6 +14,8 @@ export interface CommandResult {
 }
 
 const OUTPUT_BYTES_MAX = 64 * 1024;
+/** How long output may keep flowing after bash exits before its leftover children are ended. */
+const EXIT_GRACE_MS = 250;
 
 export function runVerifyCommand(command: string, options: { cwd: string; timeoutMs: number }): Promise<CommandResult> {
   const started = performance.now();
@@ -55,9 +57,24 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
     };
     process.once("SIGINT", forward);
     process.once("SIGTERM", forward);
+    // A background child (`server &`) can hold the output pipes open after bash exits; the
+    // command's result is bash's exit, so after a grace the group is ended and the pipes dropped.
+    let graceTimer: NodeJS.Timeout | undefined;
+    child.on("exit", (code, signal) => {
+      graceTimer = setTimeout(() => {
+        killGroup("SIGKILL");
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code ?? (signal ? 128 : 1));
+      }, EXIT_GRACE_MS);
+    });
+    let finished = false;
     const finish = (exitCode: number) => {
+      if (finished) return;
+      finished = true;
       removeForwarding();
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       const durationMs = Math.round(performance.now() - started);
       if (timedOut) output += `\n(timed out after ${Math.round(options.timeoutMs / 1000)}s)`;
       resolve({ command, exitCode: timedOut ? 124 : exitCode, durationMs, output: output.trim(), timedOut });
