@@ -38,7 +38,7 @@ export function openAuditContext(
     storage,
     emitter: new EventEmitter(storage, options.emitter),
     projectDir: gitInfo(cwd).root ?? cwd,
-    verifyTimeoutMs: numberSetting(config, "audit", "verify_timeout_seconds", 300) * 1000,
+    verifyTimeoutMs: positive(numberSetting(config, "audit", "verify_timeout_seconds", 300), 300) * 1000,
     maxAttempts: Math.max(1, numberSetting(config, "audit", "max_attempts", 3)),
     staleDays: numberSetting(config, "audit", "stale_days", 7),
     testCommand: typeof audit.test_command === "string" && audit.test_command.trim() ? audit.test_command : null,
@@ -49,6 +49,9 @@ export function openAuditContext(
     },
   };
 }
+
+/** A hand-edited zero or negative setting falls back to its default. */
+const positive = (value: number, fallback: number) => (value > 0 ? value : fallback);
 
 /** An audit by id or unique id prefix. */
 export function findAudit(ctx: AuditContext, idOrPrefix: string): AuditRecord {

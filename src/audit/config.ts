@@ -110,13 +110,33 @@ export class ConfigStore {
   }
 }
 
-/** Parses a CLI value: YAML scalars (`5000`, `true`, `null`, `[a, b]`) or plain text. */
-export function parseConfigValue(text: string): ConfigValue {
-  try {
-    return parseDocument(text).toJS() as ConfigValue;
-  } catch {
-    return text;
-  }
+/** Keys that hold a command line: taken as typed, never read as YAML (`[ -f x ] && make`). */
+const COMMAND_KEYS = new Set(["audit.test_command"]);
+
+/**
+ * Parses a CLI value: YAML scalars (`5000`, `true`, `null`, `[a, b]`) or plain text. With a
+ * key, a value must fit its default: numbers stay positive numbers, switches booleans.
+ */
+export function parseConfigValue(text: string, key?: string): ConfigValue {
+  if (key !== undefined && COMMAND_KEYS.has(key)) return text.trim() === "" || text === "null" ? null : text;
+  const doc = parseDocument(text);
+  const value = doc.errors.length > 0 ? text : (doc.toJS() as ConfigValue);
+  if (key !== undefined) requireDefaultType(key, value);
+  return value;
+}
+
+function requireDefaultType(key: string, value: ConfigValue): void {
+  let expected: ConfigValue | undefined = defaultConfig();
+  for (const part of splitKey(key)) expected = isPlainObject(expected) ? expected[part] : undefined;
+  const fits =
+    typeof expected === "number"
+      ? typeof value === "number" && Number.isFinite(value) && value > 0
+      : typeof expected !== "boolean" || typeof value === "boolean";
+  if (!fits)
+    throw new CairnError(
+      ErrorKind.Usage,
+      `${key} takes ${typeof expected === "number" ? "a positive number" : "true or false"}, not ${JSON.stringify(value)}`,
+    );
 }
 
 export function numberSetting(config: Config, section: string, key: string, fallback: number): number {

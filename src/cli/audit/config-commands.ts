@@ -17,7 +17,7 @@ export async function runConfigGet(key: string | undefined, options: { json?: bo
 
 export async function runConfigSet(key: string, value: string, options: { json?: boolean }): Promise<void> {
   const storage = new PhaserStorage();
-  const parsed = parseConfigValue(value);
+  const parsed = parseConfigValue(value, key);
   storage.setConfig(key, parsed);
   if (wantsJson(options)) printJson({ key, value: parsed, path: storage.config.path });
   else out(`${key} = ${JSON.stringify(parsed)}`);
