@@ -3,7 +3,7 @@
  * manifests — behind the spec's interface (camelCased; see docs/audits.md for the map).
  */
 import * as fs from "node:fs";
-import { toCairnError } from "../core/errors.js";
+import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import { type AuditRecord, AuditStore } from "./audit-store.js";
 import { type Config, type ConfigValue, ConfigStore, numberSetting } from "./config.js";
 import type { EventDict } from "./event.js";
@@ -19,6 +19,22 @@ export interface GetEventsFilter {
   since?: number | Date | string;
 }
 
+/** A storage root that exists but is not a directory ($PHASER_STORAGE_DIR=a file) is a Usage error. */
+function requireNotAFile(root: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = fs.statSync(root).isDirectory();
+  } catch (err) {
+    // Absent is fine (created on first write); a file on the way (ENOTDIR) is not.
+    isDirectory = (err as { code?: string }).code !== "ENOTDIR";
+  }
+  if (!isDirectory)
+    throw new CairnError(ErrorKind.Usage, `the storage directory ${root} is not a directory`, {
+      path: root,
+      hint: "point PHASER_STORAGE_DIR at a directory (or unset it)",
+    });
+}
+
 export class PhaserStorage {
   readonly root: string;
   readonly audits: AuditStore;
@@ -28,6 +44,9 @@ export class PhaserStorage {
   /** Storage at `root`, or found the usual way ($PHASER_STORAGE_DIR, walk up, ~/.phaser). */
   constructor(root?: string) {
     this.root = root ?? findStorageRoot();
+    // A misconfigured $PHASER_STORAGE_DIR is the user's to fix; an explicit root given by a
+    // library caller keeps degrading gracefully (emits stay in memory, with a warning).
+    if (root === undefined) requireNotAFile(this.root);
     this.audits = new AuditStore(this.root);
     this.config = new ConfigStore(this.root);
   }
