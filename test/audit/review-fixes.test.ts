@@ -1,0 +1,119 @@
+/** Black-box regressions from the user's-eye review: config values, storage root, verify runs. */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, describe, test } from "node:test";
+import { cli, cliBackground, errorOf, gitRepo, jsonLines, removeDir, tempDir, waitForOutput } from "./helpers.js";
+
+const cleanup: string[] = [];
+after(() => {
+  for (const d of cleanup) removeDir(d);
+});
+
+function setup(label: string) {
+  const repo = gitRepo(label);
+  const storage = path.join(tempDir(`${label}-store`), ".phaser");
+  cleanup.push(repo, path.dirname(storage));
+  return { repo, storage, opts: { cwd: repo, storage } };
+}
+
+/** A bridge document whose one phase runs `verify`. */
+function writeDocument(repo: string, verify: string): string {
+  const doc = path.join(repo, "doc.md");
+  const body = [
+    "# Document 1: Review",
+    "",
+    "=== AUDIT SETUP START ===",
+    "=== AUDIT SETUP END ===",
+    "",
+    "## Phase 1: Only",
+    "",
+    "### Verify",
+    "",
+    "```bash",
+    verify,
+    "```",
+    "",
+  ];
+  fs.writeFileSync(doc, body.join("\n"));
+  return doc;
+}
+
+describe("config set", () => {
+  test("audit.test_command is kept exactly as typed, never read as YAML", () => {
+    const { opts } = setup("cfgcmd");
+    for (const command of ["[ -f x ] && make", "echo a: b", "true", "42"]) {
+      const set = cli(["config", "set", "audit.test_command", command], opts);
+      assert.equal(set.status, 0, set.stderr);
+      const get = cli(["config", "get", "audit.test_command"], opts);
+      assert.equal(JSON.parse(get.stdout), command);
+    }
+  });
+
+  test("a number setting refuses text, zero and negatives with a Usage error and keeps the old value", () => {
+    const { opts } = setup("cfgnum");
+    for (const [key, value] of [
+      ["audit.max_attempts", "abc"],
+      ["audit.max_attempts", "0"],
+      ["audit.verify_timeout_seconds", "-5"],
+      ["display.verbose", "1"],
+    ] as const) {
+      const r = cli(["config", "set", key, value], opts);
+      assert.equal(r.status, 2, `${key}=${value}`);
+      assert.equal(errorOf(r.stderr).kind, "Usage");
+    }
+    assert.equal(JSON.parse(cli(["config", "get", "audit.max_attempts"], opts).stdout), 3);
+    assert.equal(cli(["config", "set", "audit.verify_timeout_seconds", "2.5"], opts).status, 0);
+  });
+});
+
+describe("storage root", () => {
+  test("PHASER_STORAGE_DIR naming a file is one Usage error, not NotFound", () => {
+    const { repo } = setup("rootfile");
+    const file = path.join(repo, "not-a-dir");
+    fs.writeFileSync(file, "x");
+    for (const storage of [file, path.join(file, "sub")]) {
+      const r = cli(["audit", "list"], { cwd: repo, storage });
+      assert.equal(r.status, 2, r.stderr);
+      const error = errorOf(r.stderr);
+      assert.equal(error.kind, "Usage");
+      assert.match(error.message, /not a directory/);
+    }
+    assert.equal(fs.readFileSync(file, "utf8"), "x");
+  });
+});
+
+describe("phase verify", () => {
+  test("a background child holding the output open does not turn a pass into a timeout", () => {
+    const { repo, opts } = setup("bgchild");
+    writeDocument(repo, "(sleep 30 &) ; echo started");
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    assert.equal(cli(["config", "set", "audit.verify_timeout_seconds", "20"], opts).status, 0);
+    const r = cli(["phase", "verify", "1"], opts);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.equal(result.passed, true);
+    assert.equal(result.commands[0].exit_code, 0);
+  });
+
+  test("a second concurrent verify of the same audit answers Busy; one phase_started, one phase_completed", async () => {
+    const { repo, storage, opts } = setup("concverify");
+    const marker = path.join(repo, "running");
+    writeDocument(repo, `touch ${JSON.stringify(marker)}; while [ -f ${JSON.stringify(marker)} ]; do sleep 0.05; done`);
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    const first = cliBackground(["phase", "verify", "1"], { cwd: repo, storage });
+    const firstOut = waitForOutput(first.stdout as NodeJS.ReadableStream, /"passed"/, 30_000);
+    for (let i = 0; i < 600 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.existsSync(marker), "the first verify never started its command");
+    const second = cli(["phase", "verify", "1"], opts);
+    fs.rmSync(marker);
+    assert.equal(second.status, 5, second.stderr);
+    assert.equal(errorOf(second.stderr).kind, "Busy");
+    assert.equal(JSON.parse(await firstOut).passed, true);
+    const types = jsonLines(cli(["events", "list"], opts).stdout).map((e) => e.type);
+    assert.equal(types.filter((t) => t === "phase_started").length, 1);
+    assert.equal(types.filter((t) => t === "phase_completed").length, 1);
+    const again = cli(["phase", "verify", "1"], opts);
+    assert.equal(errorOf(again.stderr).message, "phase 1 is already completed");
+  });
+});
