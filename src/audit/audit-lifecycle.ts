@@ -103,17 +103,41 @@ export async function startAudit(
   return ctx.storage.getAudit(id) as AuditRecord;
 }
 
+/** Checks every target first (nothing is written when one is refused), then writes them all. */
 function writeSetupFiles(projectDir: string, document: AuditDocument): void {
-  for (const file of document.setupFiles) {
-    const target = nodePath.resolve(projectDir, file.path);
-    if (!target.startsWith(`${projectDir}${nodePath.sep}`))
-      throw new CairnError(ErrorKind.Usage, `setup file "${file.path}" would be written outside the project`);
+  const targets = document.setupFiles.map((file) => ({ file, target: setupTarget(projectDir, file.path) }));
+  for (const { file, target } of targets) {
     try {
       fs.mkdirSync(nodePath.dirname(target), { recursive: true });
       fs.writeFileSync(target, file.content);
     } catch (err) {
       throw toCairnError(err, { path: target, what: "cannot write setup file" });
     }
+  }
+}
+
+/** The target of a setup file, refused when it (or a symlink on its way) leads outside the project. */
+function setupTarget(projectDir: string, path: string): string {
+  const outside = () =>
+    new CairnError(ErrorKind.Usage, `setup file "${path}" would be written outside the project`, {
+      hint: "setup files must stay inside the project, and not through a symlink",
+    });
+  const target = nodePath.resolve(projectDir, path);
+  if (!target.startsWith(`${projectDir}${nodePath.sep}`)) throw outside();
+  const realProject = fs.realpathSync(projectDir);
+  let existing = target;
+  while (!fs.existsSync(existing) && existing !== projectDir) existing = nodePath.dirname(existing);
+  if (isSymlink(target)) throw outside();
+  const real = fs.realpathSync(existing);
+  if (real !== realProject && !real.startsWith(`${realProject}${nodePath.sep}`)) throw outside();
+  return target;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return fs.lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -117,3 +117,41 @@ describe("phase verify", () => {
     assert.equal(errorOf(again.stderr).message, "phase 1 is already completed");
   });
 });
+
+describe("setup files", () => {
+  test("a setup block never writes through a symlink out of the project, and writes nothing when refused", () => {
+    const { repo, opts } = setup("setuplink");
+    const outside = tempDir("setuplink-outside");
+    cleanup.push(outside);
+    fs.symlinkSync(outside, path.join(repo, ".audit"));
+    const doc = [
+      "# Document 1: Setup",
+      "",
+      "=== AUDIT SETUP START ===",
+      "===FILE: notes/first.md===",
+      "first",
+      "===END FILE===",
+      "===FILE: .audit/phases/01-a.md===",
+      "# Phase 1: A",
+      "",
+      "## Verify",
+      "",
+      "```bash",
+      "true",
+      "```",
+      "===END FILE===",
+      "=== AUDIT SETUP END ===",
+      "",
+    ];
+    fs.writeFileSync(path.join(repo, "setup.md"), doc.join("\n"));
+    assert.equal(cli(["audit", "validate", "setup.md"], opts).status, 0);
+    const r = cli(["audit", "start", "setup.md"], opts);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(errorOf(r.stderr).message, /outside the project/);
+    assert.deepEqual(fs.readdirSync(outside), []);
+    assert.equal(fs.existsSync(path.join(repo, "notes")), false);
+    fs.rmSync(path.join(repo, ".audit"));
+    assert.equal(cli(["audit", "start", "setup.md"], opts).status, 0);
+    assert.ok(fs.existsSync(path.join(repo, ".audit", "phases", "01-a.md")));
+  });
+});
