@@ -70,7 +70,7 @@ const routes: Route[] = [
     method: "GET",
     pattern: new RegExp(`^/v0/pools/${POOL}/tail$`),
     operation: "read",
-    handle: (c) => handleTail(c.ctx, c.res, c.params[0] as string, c.query),
+    handle: (c) => handleTail(c.ctx, c.req, c.res, c.params[0] as string, c.query),
   },
   {
     method: "GET",

@@ -1,4 +1,5 @@
 /** Starts an api follow for a tail or SSE stream from its checked query parameters. */
+import type * as http from "node:http";
 import type { Follower, Gap, Pool } from "../api/types.js";
 import type { TailParams } from "./tail-params.js";
 
@@ -11,4 +12,10 @@ export function followFromParams(pool: Pool, params: TailParams, onGap: (gap: Ga
     ...(params.max === undefined ? {} : { limit: params.max }),
     ...(params.timeoutMs === undefined ? {} : { idleTimeoutMs: params.timeoutMs }),
   });
+}
+
+/** A HEAD request to a stream: the headers are the whole answer, so no follower runs and no slot stays taken. */
+export function endHeadersOnly(res: http.ServerResponse, follower: Follower): void {
+  follower.close();
+  res.end();
 }

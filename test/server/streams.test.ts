@@ -42,6 +42,19 @@ describe("stream limits", () => {
     }
   });
 
+  test("HEAD on a tail or SSE stream answers the headers, ends, and keeps no slot", { timeout: 30_000 }, async () => {
+    for (let i = 0; i < 70; i++) {
+      const path = i % 2 === 0 ? "/v0/pools/busy/tail" : "/v0/ui/pools/busy/events";
+      const head = await request(server.url, path, { method: "HEAD" });
+      assert.equal(head.status, 200);
+      assert.equal(head.text, "");
+      assert.ok(head.headers["cairn-start-seq"]);
+    }
+    assert.equal(server.context.streams.inUse, 0);
+    assert.equal((await request(server.url, "/v0/pools/busy/tail?timeout_ms=0")).status, 200);
+    assert.equal((await request(server.url, "/v0/pools/absent/tail", { method: "HEAD" })).status, 404);
+  });
+
   test("clients that disconnect mid-tail give their slots back", async () => {
     const first = await Promise.all(Array.from({ length: 64 }, () => openTail(server.url, "/v0/pools/busy/tail")));
     for (const t of first) t.req.destroy();

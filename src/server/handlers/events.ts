@@ -7,7 +7,7 @@
  *   event: error     data: {"error":{…}}                         (then the stream ends)
  *
  * `id` is the seq, so a browser EventSource that reconnects sends Last-Event-ID and
- * resumes right after the last message it saw.
+ * resumes right after the last message it saw. HEAD answers the headers and ends at once.
  */
 import type * as http from "node:http";
 import type { Pool } from "../../api/types.js";
@@ -15,7 +15,7 @@ import { messageToWire } from "../../core/message.js";
 import { LineWriter } from "../line-writer.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
-import { followFromParams } from "../stream-follow.js";
+import { endHeadersOnly, followFromParams } from "../stream-follow.js";
 import { parseTailParams } from "../tail-params.js";
 
 function sseEvent(event: string, data: unknown, id?: number): string {
@@ -47,6 +47,7 @@ export async function handleEvents(
         "x-accel-buffering": "no",
         "cairn-start-seq": String(follower.position),
       });
+      if (req.method === "HEAD") return endHeadersOnly(res, follower);
       const sendInfo = () => void sendPoolInfo(ctx, lease.pool, poolName, writer);
       await writer.write(`retry: 2000\n\n`);
       sendInfo();

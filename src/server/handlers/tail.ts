@@ -4,18 +4,19 @@
  * message, or when the client goes away (the follower is closed at once). A failure after
  * the headers went out is reported as one `{"error":…}` line before the stream ends.
  * The response header `cairn-start-seq` tells where the stream began, so a client can
- * resume from exactly there after a disconnect.
+ * resume from exactly there after a disconnect. HEAD answers the headers and ends at once.
  */
 import type * as http from "node:http";
 import { messageToJsonLine } from "../../core/message.js";
 import { LineWriter } from "../line-writer.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
-import { followFromParams } from "../stream-follow.js";
+import { endHeadersOnly, followFromParams } from "../stream-follow.js";
 import { parseTailParams } from "../tail-params.js";
 
 export async function handleTail(
   ctx: ServerContext,
+  req: http.IncomingMessage,
   res: http.ServerResponse,
   poolName: string,
   query: URLSearchParams,
@@ -39,6 +40,7 @@ export async function handleTail(
         "x-content-type-options": "nosniff",
         "cairn-start-seq": String(follower.position),
       });
+      if (req.method === "HEAD") return endHeadersOnly(res, follower);
       res.flushHeaders();
       try {
         for await (const message of follower) {
