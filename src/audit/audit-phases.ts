@@ -25,8 +25,25 @@ export interface PhaseState {
   error?: string;
 }
 
+/** The audit's phases (none for a record Phaser wrote); a hand-damaged list is Corrupt. */
 export function phasesOf(audit: AuditRecord): PhaseState[] {
-  return Array.isArray(audit.phases) ? (audit.phases as PhaseState[]) : [];
+  if (audit.phases === undefined || audit.phases === null) return [];
+  if (!Array.isArray(audit.phases) || !audit.phases.every(isPhaseState))
+    throw new CairnError(ErrorKind.Corrupt, `audits.json: the phases of audit ${audit.slug} are damaged`, {
+      hint: "each phase needs a number, a status and a list of verify commands; fix the record, or abandon the audit",
+    });
+  return audit.phases as PhaseState[];
+}
+
+function isPhaseState(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const phase = value as Record<string, unknown>;
+  return (
+    Number.isInteger(phase.number) &&
+    typeof phase.status === "string" &&
+    Array.isArray(phase.verify) &&
+    phase.verify.every((command) => typeof command === "string")
+  );
 }
 
 export function requirePhase(audit: AuditRecord, number: number): PhaseState {
@@ -57,7 +74,8 @@ export function phaseCounts(audit: AuditRecord): {
   remaining: number;
   failed: number;
 } {
-  const phases = phasesOf(audit);
+  // Lenient, so a damaged audit can still be abandoned.
+  const phases = Array.isArray(audit.phases) ? audit.phases.filter(isPhaseState) : [];
   const completed = phases.filter((p) => p.status === "completed").length;
   const skipped = phases.filter((p) => p.status === "skipped").length;
   const failed = phases.filter((p) => p.status === "failed").length;

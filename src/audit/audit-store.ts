@@ -57,6 +57,14 @@ export class AuditStore {
     if (parsed === undefined) return { version: 1, audits: [] };
     if (parsed === null || typeof parsed !== "object" || !Array.isArray((parsed as AuditsFile).audits))
       throw new CairnError(ErrorKind.Corrupt, `${this.path} has no "audits" array`, { path: this.path });
+    const damaged = (parsed as AuditsFile).audits.findIndex(
+      (a) => a === null || typeof a !== "object" || typeof a.id !== "string",
+    );
+    if (damaged >= 0)
+      throw new CairnError(ErrorKind.Corrupt, `${this.path}: audit #${damaged + 1} is not a record with an id`, {
+        path: this.path,
+        hint: "fix or remove that record; Cairn never overwrites a file it cannot parse",
+      });
     return parsed as AuditsFile;
   }
 

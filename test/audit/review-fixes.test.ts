@@ -155,3 +155,43 @@ describe("setup files", () => {
     assert.ok(fs.existsSync(path.join(repo, ".audit", "phases", "01-a.md")));
   });
 });
+
+describe("hand-edited audits.json", () => {
+  test("a damaged phase list or an audit without id is Corrupt (exit 7), never an Internal error or a false pass", () => {
+    const { repo, storage, opts } = setup("handedit");
+    writeDocument(repo, "false");
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    const file = path.join(storage, "audits.json");
+    const good = fs.readFileSync(file, "utf8");
+    const edits: ((audit: Record<string, unknown>) => void)[] = [
+      (a) => {
+        a.phases = [null];
+      },
+      (a) => {
+        (a.phases as Record<string, unknown>[])[0]!.verify = "true"; // would run t, r, u, e
+      },
+      (a) => {
+        delete a.id;
+      },
+    ];
+    for (const edit of edits) {
+      const data = JSON.parse(good) as { audits: Record<string, unknown>[] };
+      edit(data.audits[0]!);
+      const damaged = JSON.stringify(data);
+      fs.writeFileSync(file, damaged);
+      for (const args of [
+        ["audit", "status"],
+        ["phase", "verify", "1"],
+      ]) {
+        const r = cli(args, opts);
+        assert.equal(r.status, 7, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+        assert.equal(errorOf(r.stderr).kind, "Corrupt");
+      }
+      assert.equal(fs.readFileSync(file, "utf8"), damaged);
+    }
+    const data = JSON.parse(good) as { audits: Record<string, unknown>[] };
+    data.audits[0]!.phases = [null];
+    fs.writeFileSync(file, JSON.stringify(data));
+    assert.equal(cli(["audit", "abandon", "--reason", "damaged"], opts).status, 0);
+  });
+});
