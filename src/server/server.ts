@@ -99,6 +99,13 @@ function discardBody(req: http.IncomingMessage, bytesMax = 64 * 1024 * 1024, tim
   });
 }
 
+/** Status and message for a request node's parser refused before any handler saw it. */
+function clientErrorAnswer(code: string | undefined): [number, string] {
+  if (code === "HPE_HEADER_OVERFLOW") return [431, "request headers are too large (at most 16 KiB)"];
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return [408, "the request did not arrive in time"];
+  return [400, "malformed HTTP request"];
+}
+
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const context = createContext(config);
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void handleRequest(context, req, res);
@@ -113,9 +120,10 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   server.keepAliveTimeout = 5_000;
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
-    const body = JSON.stringify({ error: { kind: ErrorKind.Usage, message: "malformed HTTP request" } });
+    const [status, message] = clientErrorAnswer(err.code);
+    const body = JSON.stringify({ error: { kind: ErrorKind.Usage, message } });
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${PROTOCOL_HEADER}: ${PROTOCOL_VERSION}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${PROTOCOL_HEADER}: ${PROTOCOL_VERSION}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -293,6 +293,23 @@ describe("malformed requests", () => {
     assert.equal(info.json().pool.metrics.message_count, 0);
   });
 
+  test("oversize headers are 431 and a garbled request is 400, both with the JSON envelope", async () => {
+    const rawReply = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(server.port, "127.0.0.1", () => socket.end(text));
+        let raw = "";
+        socket.setEncoding("utf8").on("data", (d) => (raw += d));
+        socket.on("error", reject);
+        socket.on("close", () => resolve(raw));
+      });
+    const big = await rawReply(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(32 * 1024)}\r\n\r\n`);
+    assert.match(big, /^HTTP\/1\.1 431 /);
+    assert.match(big, /\{"error":\{"kind":"Usage","message":"request headers are too large/);
+    const garbled = await rawReply("NOT HTTP AT ALL\r\n\r\n");
+    assert.match(garbled, /^HTTP\/1\.1 400 /);
+    assert.match(garbled, /"kind":"Usage"/);
+  });
+
   test("a body over 1 MiB is refused with 413, by Content-Length and when streamed", async () => {
     await post(server.url, "/v0/pools", { pool: "big", size_bytes: "8M" });
     const big = JSON.stringify({ data: "x".repeat(1024 * 1024) });
