@@ -71,6 +71,20 @@ describe("cairn pool", () => {
     assert.match(table.stdout, /\none\s+1\.0 MiB\s+2\s+1\.\.2/);
   });
 
+  it("pool list WHERE: a directory that does not exist is NotFound (3), not an empty listing", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "one");
+    const typo = await runCli(["pool", "list", path.join(dir, "typo")], { dir });
+    assert.equal(typo.code, 3, typo.stderr);
+    assert.equal(errorOf(typo).kind, "NotFound");
+    assert.equal(typo.stdout, "");
+    const named = await runCli(["pool", "list", dir, "--json"], { dir: path.join(dir, "not-yet") });
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(JSON.parse(named.stdout).pools[0].name, "one");
+    const fresh = await runCli(["pool", "list"], { dir: path.join(dir, "not-yet") });
+    assert.equal(fresh.code, 0, "the default directory may not exist yet");
+  });
+
   it("shows info with bounds and metrics, and NotFound (exit 3) with a path for a missing pool", async () => {
     const dir = newPoolDir();
     await createPool(dir, "info");

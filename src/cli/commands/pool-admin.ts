@@ -3,9 +3,10 @@
  * reference: `{"created":[PoolInfo]}`, `{"pools":[…]}`, PoolInfo, `{"deleted":[…],"failed":[…]}`,
  * `{"pool","dropped"}`; without it, short human lines.
  */
+import * as fs from "node:fs";
 import type { Command } from "commander";
 import type { PoolInfo } from "../../api/types.js";
-import { CairnError, exitCodeFor, toCairnError } from "../../core/errors.js";
+import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
 import { parseCount, parseSeq } from "../arguments.js";
 import { clientFor, globalOptionsOf } from "../client-factory.js";
@@ -55,6 +56,9 @@ export async function runPoolCreate(
 }
 
 export async function runPoolList(at: string | undefined, _options: unknown, command: Command): Promise<void> {
+  // A directory the user names must exist: a typo is not "no pools". (The default one may not yet.)
+  if (at !== undefined && !/^https?:\/\//i.test(at) && !fs.existsSync(at))
+    throw new CairnError(ErrorKind.NotFound, `no such directory ${at}`, { path: at });
   const listings = await clientFor(command).list(at);
   if (wantsJson(command)) {
     printJson({ pools: listings.map((l) => (l.info ? l.info : { name: l.name, path: l.path, error: l.error })) });
