@@ -32,7 +32,11 @@ export function parseGitignore(text: string, base: string): IgnoreRule[] {
     if (line.startsWith("/")) line = line.slice(1);
     const body = globToRegexSource(line);
     const source = anchored ? `^${body}$` : `^(?:.*/)?${body}$`;
-    rules.push({ base, regex: new RegExp(source), negate, dirOnly });
+    try {
+      rules.push({ base, regex: new RegExp(source), negate, dirOnly });
+    } catch {
+      // A malformed pattern (`[z-a]`) matches nothing in git either.
+    }
   }
   return rules;
 }
@@ -62,13 +66,11 @@ export function globToRegexSource(glob: string): string {
       out += "[^/]*";
     } else if (c === "?") out += "[^/]";
     else if (c === "[") {
-      const close = glob.indexOf("]", i + 1);
-      if (close < 0) out += "\\[";
+      const cls = readClass(glob, i);
+      if (!cls) out += "\\[";
       else {
-        let cls = glob.slice(i + 1, close);
-        if (cls.startsWith("!")) cls = `^${cls.slice(1)}`;
-        out += `[${cls.replace(/\\/g, "\\\\")}]`;
-        i = close;
+        out += cls.source;
+        i = cls.end;
       }
     } else if (c === "\\" && i + 1 < glob.length) {
       out += escapeRegex(glob[i + 1] as string);
@@ -76,6 +78,42 @@ export function globToRegexSource(glob: string): string {
     } else out += escapeRegex(c);
   }
   return out;
+}
+
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: "a-zA-Z",
+  digit: "0-9",
+  alnum: "a-zA-Z0-9",
+  upper: "A-Z",
+  lower: "a-z",
+  space: "\\s",
+  xdigit: "0-9A-Fa-f",
+  punct: "!-\\/:-@\\[-`{-~",
+};
+
+/** A bracket expression starting at `start` (`[!a-z]`, `[]x]`, `[[:alpha:]]`); null when never closed. */
+function readClass(glob: string, start: number): { source: string; end: number } | null {
+  let i = start + 1;
+  let body = "";
+  if (glob[i] === "!" || glob[i] === "^") {
+    body = "^/"; // a negated class never matches a separator
+    i++;
+  }
+  for (let first = true; i < glob.length; i++, first = false) {
+    const c = glob[i] as string;
+    if (c === "]" && !first) return { source: `[${body}]`, end: i };
+    const posix = c === "[" ? /^\[:([a-z]+):\]/.exec(glob.slice(i)) : null;
+    if (posix) {
+      body += POSIX_CLASSES[posix[1] as string] ?? "";
+      i += posix[0].length - 1;
+    } else if (c === "\\" && i + 1 < glob.length) body += escapeClassChar(glob[++i] as string);
+    else body += c === "-" ? c : escapeClassChar(c);
+  }
+  return null;
+}
+
+function escapeClassChar(c: string): string {
+  return /[\\\]^[-]/.test(c) ? `\\${c}` : c;
 }
 
 function escapeRegex(c: string): string {

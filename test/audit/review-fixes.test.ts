@@ -195,3 +195,23 @@ describe("hand-edited audits.json", () => {
     assert.equal(cli(["audit", "abandon", "--reason", "damaged"], opts).status, 0);
   });
 });
+
+describe(".gitignore bracket expressions", () => {
+  test("a malformed class matches nothing (no Internal error); POSIX classes and `[]x]` match as in git", () => {
+    const { repo, opts } = setup("ignoreclass");
+    for (const name of ["a.txt", "b.log", "9.c", "x]y", "Z.md"]) fs.writeFileSync(path.join(repo, name), "1\n");
+    const manifestPaths = (ignore: string) => {
+      fs.writeFileSync(path.join(repo, ".gitignore"), ignore);
+      const r = cli(["manifest", "."], opts);
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { files: { path: string }[] }).files.map((f) => f.path).sort();
+    };
+    assert.deepEqual(manifestPaths("[z-a]\n*.log\n"), [".gitignore", "9.c", "README.md", "Z.md", "a.txt", "x]y"]);
+    assert.deepEqual(manifestPaths("[[:alpha:]].txt\n[[:digit:]].c\n[]x]*\n"), [
+      ".gitignore",
+      "README.md",
+      "Z.md",
+      "b.log",
+    ]);
+  });
+});
