@@ -53,6 +53,26 @@ describe("cairn pool commands on a remote pool (http://)", () => {
     assert.deepEqual(pools.find((p) => p.name === "remote1")?.bounds, { oldest: 1, newest: 3 });
   });
 
+  it("feeds input larger than the server's 1 MiB body limit, and a 900 KB message, in order", async () => {
+    const url = `${base}/remote-big`;
+    const created = await remote(["pool", "create", url, "--size", "16M"]);
+    assert.equal(created.code, 0, created.stderr);
+    const pad = "é".repeat(500);
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ i, pad })).join("\n");
+    const fed = await remote(["feed", url], `${lines}\n`);
+    assert.equal(fed.code, 0, fed.stderr);
+    assert.equal(jsonLines(fed.stdout).length, 3000);
+    const one = await remote(["feed", url], `${JSON.stringify({ big: "x".repeat(900_000) })}\n`);
+    assert.equal(one.code, 0, one.stderr);
+    const followed = await remote(["follow", url, "--from", "1", "--no-wait", "--data-only"]);
+    const data = jsonLines(followed.stdout);
+    assert.deepEqual(
+      data.slice(0, 3000).map((d) => d.i),
+      Array.from({ length: 3000 }, (_, i) => i),
+    );
+    assert.equal((data[3000]?.big as string).length, 900_000);
+  });
+
   it("is refused without the token, and --token works as well as --token-file", async () => {
     const url = `${base}/remote2`;
     const refused = await runCli(["feed", url, "{}", "--create"], { dir: newPoolDir() });

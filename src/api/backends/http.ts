@@ -101,7 +101,17 @@ async function requestJson(
   path: string,
   body?: unknown,
 ): Promise<Record<string, unknown>> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
+  return requestJsonText(transport, method, path, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** requestJson with a body that is already JSON text. */
+async function requestJsonText(
+  transport: Transport,
+  method: string,
+  path: string,
+  bodyJson: string | undefined,
+): Promise<Record<string, unknown>> {
+  const payload = bodyJson === undefined ? undefined : Buffer.from(bodyJson, "utf8");
   try {
     return await requestJsonOnce(transport, method, path, payload);
   } catch (err) {
@@ -376,9 +386,19 @@ class RemotePool implements Pool {
 
   async appendBatch(items: readonly BatchItem[], options: Pick<AppendOptions, "durability"> = {}): Promise<Message[]> {
     if (items.length === 0) return [];
-    const body: Record<string, unknown> = { items };
-    if (options.durability !== undefined) body.durability = options.durability;
-    const reply = await requestJson(this.transport, "POST", `${this.path}/append_batch`, body);
+    // The wire item is {data, tags?}: `dataJson` is the text of `data`, so it is sent in its
+    // place (once), never beside it.
+    const itemsJson = items.map((item) => {
+      const data = item.dataJson ?? JSON.stringify(item.data);
+      const fields = [
+        data === undefined ? "" : `"data":${data}`,
+        item.tags === undefined ? "" : `"tags":${JSON.stringify(item.tags)}`,
+      ];
+      return `{${fields.filter((f) => f.length > 0).join(",")}}`;
+    });
+    const durability = options.durability === undefined ? "" : `,"durability":${JSON.stringify(options.durability)}`;
+    const body = `{"items":[${itemsJson.join(",")}]${durability}}`;
+    const reply = await requestJsonText(this.transport, "POST", `${this.path}/append_batch`, body);
     return (reply.messages as WireMessage[]).map(messageFromWire);
   }
 
