@@ -32,13 +32,41 @@ export interface StartOptions {
 }
 
 export function readDocumentFile(path: string): AuditDocument {
-  let text: string;
+  return requireAuditDocument(readDocumentText(path), path);
+}
+
+const DOCUMENT_BYTES_MAX = 16 * 1024 * 1024;
+
+/**
+ * An audit document's text, read in chunks up to 16 MiB (so `/dev/zero` or a runaway pipe
+ * is refused instead of exhausting memory); a binary file is a Usage error.
+ */
+export function readDocumentText(path: string): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let fd: number | null = null;
   try {
-    text = fs.readFileSync(path, "utf8");
+    fd = fs.openSync(path, "r");
+    const chunk = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > DOCUMENT_BYTES_MAX)
+        throw new CairnError(ErrorKind.Usage, `${path} is larger than 16 MiB; not an audit document`, { path });
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+    }
   } catch (err) {
     throw toCairnError(err, { path, what: "cannot read audit document" });
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
   }
-  return requireAuditDocument(text, path);
+  const bytes = Buffer.concat(chunks);
+  if (bytes.includes(0))
+    throw new CairnError(ErrorKind.Usage, `${path} is a binary file (it holds NUL bytes); not an audit document`, {
+      path,
+    });
+  return bytes.toString("utf8");
 }
 
 export async function startAudit(

@@ -215,3 +215,21 @@ describe(".gitignore bracket expressions", () => {
     ]);
   });
 });
+
+describe("audit documents that are not text", () => {
+  test("an endless device is refused after 16 MiB and a NUL-holding file is binary: Usage, never a hang", () => {
+    const { repo, opts } = setup("notext");
+    fs.writeFileSync(path.join(repo, "nul.md"), "# Document 1: X\n\0\n");
+    for (const [args, pattern] of [
+      [["audit", "validate", "/dev/zero"], /larger than 16 MiB/],
+      [["audit", "start", "/dev/zero"], /larger than 16 MiB/],
+      [["audit", "validate", "nul.md"], /binary file/],
+      [["audit", "start", "nul.md"], /binary file/],
+    ] as const) {
+      const r = cli([...args], opts);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(errorOf(r.stderr).kind, "Usage");
+      assert.match(errorOf(r.stderr).message, pattern);
+    }
+  });
+});

@@ -1,14 +1,13 @@
 /** `cairn audit validate|start|status|complete|abandon|run|list|show`: parse flags, call src/audit, format. */
-import * as fs from "node:fs";
 import { findAudit } from "../../audit/audit-context.js";
-import { abandonAudit, completeAudit, startAudit } from "../../audit/audit-lifecycle.js";
+import { abandonAudit, completeAudit, readDocumentText, startAudit } from "../../audit/audit-lifecycle.js";
 import { type PhaseState, phasesOf } from "../../audit/audit-phases.js";
 import type { AuditRecord } from "../../audit/audit-store.js";
 import { parseAuditDocument } from "../../audit/document.js";
 import type { Event } from "../../audit/event.js";
 import { timestampMs } from "../../audit/timestamps.js";
 import { runAudit } from "../../audit/unattended-run.js";
-import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { CairnError, ErrorKind } from "../../core/errors.js";
 import { paint, printJson } from "../output.js";
 import { cliAuditContext } from "./cli-context.js";
 import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
@@ -18,13 +17,7 @@ interface JsonFlag {
 }
 
 export async function runValidate(path: string, options: JsonFlag): Promise<void> {
-  let text: string;
-  try {
-    text = fs.readFileSync(path, "utf8");
-  } catch (err) {
-    throw toCairnError(err, { path, what: "cannot read audit document" });
-  }
-  const result = parseAuditDocument(text);
+  const result = parseAuditDocument(readDocumentText(path));
   const summary = {
     valid: result.document !== null,
     path,
