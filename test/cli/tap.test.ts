@@ -14,6 +14,21 @@ async function messagesOf(dir: string, pool: string): Promise<Recorded[]> {
 }
 
 describe("cairn tap", () => {
+  it("records a line too long for the pool truncated, keeps the lines after it, and exits with the child's code", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "long", "1M");
+    const script = "process.stdout.write('a'.repeat(3_000_000) + '\\nafter\\n'); process.exitCode = 0";
+    const r = await runCli(["tap", "long", "--", process.execPath, "-e", script], { dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.length, 3_000_000 + "\nafter\n".length, "output passes through whole");
+    const lines = (await messagesOf(dir, "long")).filter((m) => m.data.kind === "line").map((m) => m.data);
+    assert.equal(lines.length, 2);
+    const first = lines[0] as { line: string; truncated_chars: number };
+    assert.ok(first.line.length > 0 && first.line.length < 3_000_000);
+    assert.equal(first.line.length + first.truncated_chars, 3_000_000);
+    assert.deepEqual(lines[1], { kind: "line", line: "after", stream: "stdout" });
+  });
+
   it("records start, each output line, a partial last line and exit; passes output through", async () => {
     const dir = newPoolDir();
     await createPool(dir, "t");

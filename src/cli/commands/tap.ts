@@ -65,25 +65,54 @@ class OrderedAppender {
   }
 }
 
+/**
+ * Longest line recorded whole. The rest of a longer line is dropped and counted
+ * (`truncated_chars`), so output without newlines cannot grow memory without bound and
+ * every line message fits the pool: a character takes at most 6 bytes once JSON-escaped,
+ * and a batch budget is at most a quarter of the ring.
+ */
+const LINE_CHARS_MAX = 64 * 1024;
+
+function lineCharsMax(batchBudget: number): number {
+  return Math.max(256, Math.min(LINE_CHARS_MAX, Math.floor(batchBudget / 8)));
+}
+
 function captureLines(
   stream: Readable,
   name: "stdout" | "stderr",
   passThrough: NodeJS.WriteStream,
   emit: (items: BatchItem[]) => void,
   tags: string[],
+  charsMax: number,
 ): Promise<void> {
   let partial = "";
+  let dropped = 0;
   stream.setEncoding("utf8");
-  const item = (line: string): BatchItem => ({ data: { kind: "line", stream: name, line }, tags: [...tags, name] });
+  const item = (line: string): BatchItem => {
+    const data =
+      dropped > 0
+        ? { kind: "line", stream: name, line, truncated_chars: dropped }
+        : { kind: "line", stream: name, line };
+    return { data, tags: [...tags, name] };
+  };
   stream.on("data", (chunk: string) => {
     passThrough.write(chunk);
-    const parts = (partial + chunk).split("\n");
-    partial = parts.pop() ?? "";
-    emit(parts.map((l) => item(l.endsWith("\r") ? l.slice(0, -1) : l)));
+    const parts = chunk.split("\n");
+    const items: BatchItem[] = [];
+    for (const [index, part] of parts.entries()) {
+      const room = charsMax - partial.length;
+      partial += part.length <= room ? part : part.slice(0, room);
+      dropped += Math.max(0, part.length - room);
+      if (index === parts.length - 1) break; // no newline yet: the line goes on
+      items.push(item(partial.endsWith("\r") ? partial.slice(0, -1) : partial));
+      partial = "";
+      dropped = 0;
+    }
+    emit(items);
   });
   return new Promise((resolve) => {
     stream.on("close", () => {
-      if (partial.length > 0) emit([item(partial)]);
+      if (partial.length > 0 || dropped > 0) emit([item(partial)]);
       partial = "";
       resolve();
     });
@@ -96,6 +125,7 @@ export async function runTap(ref: string, argv: string[], options: TapOptions, c
   const tags = options.tag ?? [];
   const pool = await clientFor(command).open(ref);
   const appender = new OrderedAppender(pool);
+  const charsMax = lineCharsMax(await batchCharsBudget(pool));
   const started = process.hrtime.bigint();
   const [file, ...args] = argv as [string, ...string[]];
   const child = spawn(file, args, { stdio: ["inherit", "pipe", "pipe"] });
@@ -121,8 +151,8 @@ export async function runTap(ref: string, argv: string[], options: TapOptions, c
   process.on("SIGTERM", onTerm);
   const emit = (items: BatchItem[]) => appender.add(items);
   const drained = Promise.all([
-    captureLines(child.stdout as Readable, "stdout", process.stdout, emit, tags),
-    captureLines(child.stderr as Readable, "stderr", process.stderr, emit, tags),
+    captureLines(child.stdout as Readable, "stdout", process.stdout, emit, tags, charsMax),
+    captureLines(child.stderr as Readable, "stderr", process.stderr, emit, tags, charsMax),
   ]);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.once("exit", (c, s) => resolve([c, s])),
