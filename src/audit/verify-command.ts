@@ -27,10 +27,13 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
     });
     let output = "";
     let timedOut = false;
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
+    const collect = (chunk: string) => {
+      output += chunk;
       if (output.length > OUTPUT_BYTES_MAX) output = output.slice(output.length - OUTPUT_BYTES_MAX);
     };
+    // Decoded per stream, so a character split across two reads is not mangled.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
     // The command runs in its own process group so a timeout can kill everything it started;

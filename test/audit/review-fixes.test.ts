@@ -233,3 +233,18 @@ describe("audit documents that are not text", () => {
     }
   });
 });
+
+describe("verify output", () => {
+  test("a multi-byte character split across two pipe reads reaches verification_failed intact", () => {
+    const { repo, opts } = setup("utf8split");
+    // 2 + 3 × 22,000 bytes in one write: a 64 KiB read boundary falls inside a "€".
+    const script = `process.stdout.write("aa" + "€".repeat(22000)); process.exitCode = 1`;
+    writeDocument(repo, `${JSON.stringify(process.execPath)} -e '${script}'`);
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    assert.equal(cli(["phase", "verify", "1"], opts).status, 1);
+    const failed = jsonLines(cli(["events", "list", "--type", "verification_failed"], opts).stdout);
+    const output = String((failed[0]?.data as { output?: unknown }).output);
+    assert.ok(output.length > 100, output);
+    assert.equal(output.includes("\ufffd"), false, "output holds U+FFFD replacement characters");
+  });
+});
