@@ -243,7 +243,7 @@ describe("verify output", () => {
     assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
     assert.equal(cli(["phase", "verify", "1"], opts).status, 1);
     const failed = jsonLines(cli(["events", "list", "--type", "verification_failed"], opts).stdout);
-    const output = String((failed[0]?.data as { output?: unknown }).output);
+    const output = String((failed[0]?.data as { output?: unknown } | undefined)?.output);
     assert.ok(output.length > 100, output);
     assert.equal(output.includes("\ufffd"), false, "output holds U+FFFD replacement characters");
   });
