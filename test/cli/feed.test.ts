@@ -58,6 +58,22 @@ describe("cairn feed", () => {
     assert.deepEqual((await dataOf(dir, "p"))[1], { s: "café €😀 \uFFFD" });
   });
 
+  it("a record too large for the pool is a bad record: skip reports it and keeps going, stop names its line", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "small", "64K");
+    const input = `{"n":1}\n${JSON.stringify({ big: "x".repeat(60_000) })}\n{"n":3}\n`;
+    const skip = await runCli(["feed", "small", "--errors", "skip"], { dir, input });
+    assert.equal(skip.code, 1, skip.stderr);
+    const notice = JSON.parse(skip.stderr.trim()).notice;
+    assert.equal(notice.kind, "skipped");
+    assert.equal(notice.line, 2);
+    assert.deepEqual(await dataOf(dir, "small"), [{ n: 1 }, { n: 3 }]);
+    const stop = await runCli(["feed", "small"], { dir, input });
+    assert.equal(stop.code, 2);
+    assert.match(errorOf(stop).message, /^line 2: .*larger than this pool allows/);
+    assert.deepEqual(await dataOf(dir, "small"), [{ n: 1 }, { n: 3 }, { n: 1 }]);
+  });
+
   it("reads from a file with -f and flushes a last line without a newline", async () => {
     const dir = newPoolDir();
     await createPool(dir, "p");

@@ -109,14 +109,39 @@ async function feedStream(
   const tagChars = tags.reduce((n, t) => n + t.length + 3, 0);
   let batch: BatchItem[] = [];
   let batchChars = 0;
+  let firstLine = 0; // input line of the batch's first record
   let skipped = 0;
 
-  const flush = async () => {
+  /** A bad record: `stop` fails naming its line, `skip` reports it and goes on. */
+  const refuse = async (
+    line: number,
+    message: string,
+    hint = "fix the input, or use --errors skip to skip bad records",
+  ) => {
+    const where = line > 0 ? `line ${line}: ` : "";
+    if (options.errors === "stop") {
+      await flush();
+      throw new CairnError(ErrorKind.Usage, `${where}${message}`, { hint });
+    }
+    skipped += 1;
+    notice("skipped", `${where}${message}`, line > 0 ? { line } : {});
+  };
+
+  const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
     batchChars = 0;
-    const messages = await pool.appendBatch(items, { durability: options.durability });
+    let messages: Message[];
+    try {
+      messages = await pool.appendBatch(items, { durability: options.durability });
+    } catch (err) {
+      // A record too large for the pool is alone in its batch (it exceeds the batch budget),
+      // so a Usage refusal of a one-item batch is that record's fault, like bad JSON.
+      const error = toCairnError(err);
+      if (items.length !== 1 || error.kind !== ErrorKind.Usage) throw err;
+      return refuse(firstLine, error.message, error.hint);
+    }
     let out = "";
     const tagsJson = JSON.stringify(tags);
     for (const message of messages) out += receiptLine(message, tagsJson);
@@ -126,19 +151,12 @@ async function feedStream(
   const take = async (records: ReturnType<RecordSplitter["push"]>) => {
     for (const record of records) {
       if (!record.ok) {
-        const where = record.line > 0 ? `line ${record.line}: ` : "";
-        if (options.errors === "stop") {
-          await flush();
-          throw new CairnError(ErrorKind.Usage, `${where}${record.message}`, {
-            hint: "fix the input, or use --errors skip to skip bad records",
-          });
-        }
-        skipped += 1;
-        notice("skipped", `${where}${record.message}`, record.line > 0 ? { line: record.line } : {});
+        await refuse(record.line, record.message);
         continue;
       }
       const chars = record.chars + tagChars + FRAME_OVERHEAD_CHARS;
       if (batch.length > 0 && batchChars + chars > batchCharsMax) await flush();
+      if (batch.length === 0) firstLine = record.line;
       // A one-line record is stored as the text it came in (already valid JSON): no second
       // serialisation. A pretty-printed one is stored compact.
       batch.push(
