@@ -73,7 +73,16 @@ export class ConfigStore {
         { path: this.path, hint: "fix the file, or run `cairn config reset` to restore the defaults" },
       );
     }
-    const contents = doc.toJS();
+    let contents: unknown;
+    try {
+      contents = doc.toJS();
+      JSON.stringify(contents);
+    } catch {
+      throw new CairnError(ErrorKind.Corrupt, `${this.path} cannot be read as settings (a recursive alias?)`, {
+        path: this.path,
+        hint: "fix the file, or run `cairn config reset` to restore the defaults",
+      });
+    }
     if (contents !== null && contents !== undefined && !isPlainObject(contents))
       throw new CairnError(ErrorKind.Corrupt, `${this.path} must hold a mapping at the top level`, { path: this.path });
     return doc;
@@ -100,6 +109,18 @@ export class ConfigStore {
     withStorageLock(this.root, () => {
       const doc = this.readDocument() ?? new Document(defaultConfig());
       if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as typeof doc.contents;
+      for (let n = 1; n < parts.length; n++) {
+        const section = doc.getIn(parts.slice(0, n), true);
+        if (section !== undefined && !isMap(section))
+          throw new CairnError(
+            ErrorKind.Usage,
+            `cannot set ${key}: ${parts.slice(0, n).join(".")} holds a value, not a section`,
+            {
+              path: this.path,
+              hint: `set ${parts.slice(0, n).join(".")} itself, or fix config.yaml (\`cairn config reset\` restores the defaults)`,
+            },
+          );
+      }
       doc.setIn(parts, value);
       writeFileAtomic(this.path, doc.toString());
     });

@@ -67,6 +67,24 @@ describe("config set", () => {
   });
 });
 
+describe("config set into a value", () => {
+  test("a key below a scalar is a Usage error (was Internal); a recursive alias in config.yaml is Corrupt", () => {
+    const { storage, opts } = setup("cfgscalar");
+    let r = cli(["config", "set", "version.x", "1"], opts);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(errorOf(r.stderr).message, /version holds a value, not a section/);
+    fs.mkdirSync(storage, { recursive: true });
+    fs.writeFileSync(path.join(storage, "config.yaml"), "audit: 5\n");
+    r = cli(["config", "set", "audit.max_attempts", "4"], opts);
+    assert.equal(errorOf(r.stderr).kind, "Usage");
+    assert.equal(fs.readFileSync(path.join(storage, "config.yaml"), "utf8"), "audit: 5\n");
+    fs.writeFileSync(path.join(storage, "config.yaml"), "a: &x [*x]\n");
+    r = cli(["config", "get"], opts);
+    assert.equal(r.status, 7, r.stderr);
+    assert.equal(errorOf(r.stderr).kind, "Corrupt");
+  });
+});
+
 describe("storage root", () => {
   test("PHASER_STORAGE_DIR naming a file is one Usage error, not NotFound", () => {
     const { repo } = setup("rootfile");
