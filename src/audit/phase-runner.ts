@@ -23,12 +23,18 @@ import { compareManifests } from "./manifest-compare.js";
 import { captureAndStore, loadStored } from "./manifest-store.js";
 import { formatTimestamp } from "./timestamps.js";
 import { type CommandResult, runVerifyCommand } from "./verify-command.js";
-import { withVerifyLock } from "./verify-lock.js";
+import { withPhaseLock } from "./phase-lock.js";
 
 const phaseManifestName = (n: number) => `phase-${String(n).padStart(2, "0")}-pre`;
 
 export async function startPhase(ctx: AuditContext, number: number, auditId?: string): Promise<PhaseState> {
   const audit = currentAudit(ctx, auditId);
+  requireInProgress(audit);
+  return withPhaseLock(ctx, audit.id, number, () => startLocked(ctx, audit.id, number));
+}
+
+async function startLocked(ctx: AuditContext, auditId: string, number: number): Promise<PhaseState> {
+  const audit = findAudit(ctx, auditId);
   requireInProgress(audit);
   const phase = requirePhase(audit, number);
   if (phase.status === "completed" || phase.status === "skipped")
@@ -60,7 +66,7 @@ export async function verifyPhase(
   const audit = currentAudit(ctx, options.auditId);
   requireInProgress(audit);
   requirePhase(audit, number);
-  return withVerifyLock(ctx, audit.id, () => verifyLocked(ctx, audit.id, number, options.onCommand));
+  return withPhaseLock(ctx, audit.id, number, () => verifyLocked(ctx, audit.id, number, options.onCommand));
 }
 
 async function verifyLocked(
@@ -78,7 +84,7 @@ async function verifyLocked(
   if (phase.status === "pending" || phase.status === "failed") {
     if (phase.status === "failed")
       ctx.storage.updateAudit(audit.id, (c) => withPhase(c, number, { status: "pending", attempts: 0 }));
-    phase = await startPhase(ctx, number, audit.id);
+    phase = await startLocked(ctx, audit.id, number);
   }
   const results: CommandResult[] = [];
   let failed: CommandResult | null = null;

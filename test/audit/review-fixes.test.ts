@@ -17,24 +17,12 @@ function setup(label: string) {
   return { repo, storage, opts: { cwd: repo, storage } };
 }
 
-/** A bridge document whose one phase runs `verify`. */
-function writeDocument(repo: string, verify: string): string {
+/** A bridge document whose phases (one unless told) each run `verify`. */
+function writeDocument(repo: string, verify: string, phases = 1): string {
   const doc = path.join(repo, "doc.md");
-  const body = [
-    "# Document 1: Review",
-    "",
-    "=== AUDIT SETUP START ===",
-    "=== AUDIT SETUP END ===",
-    "",
-    "## Phase 1: Only",
-    "",
-    "### Verify",
-    "",
-    "```bash",
-    verify,
-    "```",
-    "",
-  ];
+  const body = ["# Document 1: Review", "", "=== AUDIT SETUP START ===", "=== AUDIT SETUP END ===", ""];
+  for (let n = 1; n <= phases; n++)
+    body.push(`## Phase ${n}: Step ${n}`, "", "### Verify", "", "```bash", verify, "```", "");
   fs.writeFileSync(doc, body.join("\n"));
   return doc;
 }
@@ -117,18 +105,27 @@ describe("phase verify", () => {
   test("a second concurrent verify of the same audit answers Busy; one phase_started, one phase_completed", async () => {
     const { repo, storage, opts } = setup("concverify");
     const marker = path.join(repo, "running");
-    writeDocument(repo, `touch ${JSON.stringify(marker)}; while [ -f ${JSON.stringify(marker)} ]; do sleep 0.05; done`);
+    writeDocument(
+      repo,
+      `touch ${JSON.stringify(marker)}; while [ -f ${JSON.stringify(marker)} ]; do sleep 0.05; done`,
+      2,
+    );
     assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
     const first = cliBackground(["phase", "verify", "1"], { cwd: repo, storage });
     const firstOut = waitForOutput(first.stdout as NodeJS.ReadableStream, /"passed"/, 30_000);
     for (let i = 0; i < 600 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(fs.existsSync(marker), "the first verify never started its command");
     const second = cli(["phase", "verify", "1"], opts);
+    const start = cli(["phase", "start", "1"], opts);
+    const otherPhase = cli(["phase", "start", "2"], opts);
     fs.rmSync(marker);
     assert.equal(second.status, 5, second.stderr);
     assert.equal(errorOf(second.stderr).kind, "Busy");
+    assert.equal(errorOf(start.stderr).kind, "Busy");
+    assert.equal(otherPhase.status, 0, otherPhase.stderr);
     assert.equal(JSON.parse(await firstOut).passed, true);
-    const types = jsonLines(cli(["events", "list"], opts).stdout).map((e) => e.type);
+    const events = jsonLines(cli(["events", "list"], opts).stdout).filter((e) => e.phase === 1);
+    const types = events.map((e) => e.type);
     assert.equal(types.filter((t) => t === "phase_started").length, 1);
     assert.equal(types.filter((t) => t === "phase_completed").length, 1);
     const again = cli(["phase", "verify", "1"], opts);
