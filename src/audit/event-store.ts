@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { LocalPool } from "../api/backends/local.js";
-import { CairnError, ErrorKind } from "../core/errors.js";
+import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import type { Message } from "../core/message.js";
 import type { PoolHandle } from "../core/pool.js";
 import { withStorageLock } from "./atomic-file.js";
@@ -59,7 +59,14 @@ export class EventStore {
     if (this.pool) return this.pool;
     let pool: LocalPool;
     if (fs.existsSync(this.poolPath)) pool = LocalPool.open(this.poolPath, "events", this.poolPath);
-    else pool = withStorageLock(this.root, () => this.createLocked());
+    else {
+      try {
+        fs.mkdirSync(this.root, { recursive: true });
+      } catch (err) {
+        throw toCairnError(err, { path: this.root, what: "cannot create storage directory" });
+      }
+      pool = withStorageLock(this.root, () => this.createLocked());
+    }
     this.pool = pool;
     this.applyRetention();
     return pool;
@@ -114,6 +121,9 @@ export class EventStore {
 
   /** Retained events matching the query, sorted by timestamp (pool order breaks ties). */
   query(q: EventQuery = {}): EventDict[] {
+    // Nothing stored yet: a read creates no pool (nor a storage directory).
+    if (!this.pool && !fs.existsSync(this.poolPath) && !fs.existsSync(nodePath.join(this.root, "events.json")))
+      return [];
     const out: EventDict[] = [];
     for (const { dict } of this.scan()) {
       if (q.auditId !== undefined && dict.audit_id !== q.auditId) continue;

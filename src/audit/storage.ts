@@ -88,7 +88,6 @@ export class PhaserStorage {
 
   get events(): EventStore {
     if (!this.eventStore) {
-      this.ensureDirectories();
       const config = this.getConfig();
       this.eventStore = new EventStore(this.root, {
         maxEvents: numberSetting(config, "storage", "max_events", 10000),

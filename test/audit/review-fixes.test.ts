@@ -263,3 +263,20 @@ describe("verify output", () => {
     assert.equal(output.includes("\ufffd"), false, "output holds U+FFFD replacement characters");
   });
 });
+
+describe("reads create nothing", () => {
+  test("events list / export / audit list on storage that does not exist leave it absent", () => {
+    const { repo, storage, opts } = setup("noread");
+    for (const args of [
+      ["events", "list"],
+      ["events", "export", "-o", path.join(repo, "out.json")],
+      ["audit", "list"],
+      ["config", "get"],
+    ]) {
+      const r = cli(args, opts);
+      assert.equal(r.status, 0, `${args.join(" ")}: ${r.stderr}`);
+    }
+    assert.equal(fs.existsSync(storage), false, "the storage directory was created by a read");
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(repo, "out.json"), "utf8")).events, []);
+  });
+});
