@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { toCairnError } from "../core/errors.js";
+import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import { type IgnoreRule, globToRegexSource, isIgnored, parseGitignore } from "./gitignore.js";
 import { formatTimestamp } from "./timestamps.js";
 
@@ -70,6 +70,7 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
       .map((p) => nodePath.relative(root, nodePath.resolve(p)).split(nodePath.sep).join("/"))
       .filter((rel) => rel !== "" && !rel.startsWith("..") && !nodePath.isAbsolute(rel)),
   );
+  requireDirectory(root);
   const files: ManifestEntry[] = [];
   let scanned = 0;
   const walk = async (rel: string, rules: IgnoreRule[]): Promise<void> => {
@@ -78,11 +79,12 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
     try {
       entries = fs.readdirSync(abs, { withFileTypes: true });
     } catch (err) {
+      if (rel !== "" && vanished(err)) return;
       throw toCairnError(err, { path: abs, what: "cannot read directory" });
     }
     let dirRules = rules;
     if (useGitignore && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
-      dirRules = [...rules, ...parseGitignore(fs.readFileSync(nodePath.join(abs, ".gitignore"), "utf8"), rel)];
+      dirRules = [...rules, ...parseGitignore(readGitignore(nodePath.join(abs, ".gitignore")), rel)];
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -93,7 +95,9 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
         if (!isIgnored(dirRules, childRel, true)) await walk(childRel, dirRules);
       } else if (entry.isFile()) {
         if (isIgnored(dirRules, childRel, false)) continue;
-        files.push(await describeFile(root, childRel, contentMax));
+        const file = await describeFile(root, childRel, contentMax);
+        if (file === null) continue;
+        files.push(file);
         scanned++;
         if (options.onProgress && scanned % 200 === 0) options.onProgress(scanned, false);
       }
@@ -112,7 +116,34 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
   };
 }
 
-async function describeFile(root: string, rel: string, contentMax: number): Promise<ManifestEntry> {
+/** A scan root that is not a directory is a Usage error (not NotFound ENOTDIR). */
+function requireDirectory(root: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = fs.statSync(root).isDirectory();
+  } catch (err) {
+    throw toCairnError(err, { path: root, what: "cannot read directory" });
+  }
+  if (!isDirectory) throw new CairnError(ErrorKind.Usage, `${root} is not a directory`, { path: root });
+}
+
+function readGitignore(path: string): string {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch (err) {
+    if (vanished(err)) return "";
+    throw toCairnError(err, { path, what: "cannot read .gitignore" });
+  }
+}
+
+/** A file or directory deleted between listing and reading (an editor's swap file, a build). */
+function vanished(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** The entry for one file; null when it vanished during the scan. */
+async function describeFile(root: string, rel: string, contentMax: number): Promise<ManifestEntry | null> {
   const abs = nodePath.join(root, rel);
   try {
     const stat = fs.statSync(abs);
@@ -136,6 +167,7 @@ async function describeFile(root: string, rel: string, contentMax: number): Prom
     const binary = knownBinary || sniff.subarray(0, SNIFF_BYTES).includes(0) || !utf8Valid;
     return { path: rel, type: binary ? "binary" : "text", size, sha256, content: null, is_executable };
   } catch (err) {
+    if (vanished(err)) return null;
     throw toCairnError(err, { path: abs, what: "cannot read file" });
   }
 }

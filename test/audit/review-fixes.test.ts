@@ -1,8 +1,11 @@
 /** Black-box regressions from the user's-eye review: config values, storage root, verify runs. */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import fsModule from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
+import { captureManifest } from "../../src/audit/manifest.js";
 import { cli, cliBackground, errorOf, gitRepo, jsonLines, removeDir, tempDir, waitForOutput } from "./helpers.js";
 
 const cleanup: string[] = [];
@@ -278,5 +281,33 @@ describe("reads create nothing", () => {
     }
     assert.equal(fs.existsSync(storage), false, "the storage directory was created by a read");
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(repo, "out.json"), "utf8")).events, []);
+  });
+});
+
+describe("manifest scans of a changing tree", () => {
+  test("a file deleted between listing and reading is left out, not a NotFound that fails the scan", async () => {
+    const { repo, opts } = setup("vanish");
+    fs.writeFileSync(path.join(repo, "gone.txt"), "soon gone\n");
+    const mutableFs = fsModule as unknown as { statSync: typeof fs.statSync };
+    const realStat = mutableFs.statSync;
+    // The file disappears right after the directory was listed (as an editor's swap file does).
+    mutableFs.statSync = ((p: fs.PathLike, o?: fs.StatSyncOptions) => {
+      if (String(p).endsWith("gone.txt")) throw Object.assign(new Error("ENOENT: gone"), { code: "ENOENT" });
+      return realStat(p, o);
+    }) as typeof fs.statSync;
+    syncBuiltinESMExports();
+    try {
+      const manifest = await captureManifest(repo);
+      assert.deepEqual(
+        manifest.files.map((f) => f.path),
+        ["README.md"],
+      );
+    } finally {
+      mutableFs.statSync = realStat;
+      syncBuiltinESMExports();
+    }
+    const notDir = cli(["manifest", "README.md"], opts);
+    assert.equal(notDir.status, 2, notDir.stderr);
+    assert.match(errorOf(notDir.stderr).message, /is not a directory/);
   });
 });
