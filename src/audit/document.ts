@@ -105,7 +105,11 @@ class FenceTracker {
 
 /** `fallbackTitle` (e.g. the file name) names a document with no title before its setup block. */
 export function parseAuditDocument(text: string, fallbackTitle?: string): ParseResult {
-  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  // A byte-order mark (Windows editors) would hide the `# Document N: Title` line.
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n/g, "\n")
+    .split("\n");
   const errors: DocumentProblem[] = [];
   const warnings: DocumentProblem[] = [];
   const setup = readSetupBlock(lines, errors);

@@ -311,3 +311,17 @@ describe("manifest scans of a changing tree", () => {
     assert.match(errorOf(notDir.stderr).message, /is not a directory/);
   });
 });
+
+describe("documents from Windows editors", () => {
+  test("a byte-order mark does not hide the document title (nor change the slug)", () => {
+    const { repo, opts } = setup("bom");
+    writeDocument(repo, "true", 2);
+    const text = fs.readFileSync(path.join(repo, "doc.md"), "utf8").replace(/\n/g, "\r\n");
+    fs.writeFileSync(path.join(repo, "bom.md"), `\uFEFF${text}`);
+    const v = cli(["audit", "validate", "bom.md"], opts);
+    assert.equal(v.status, 0, v.stderr);
+    assert.equal(JSON.parse(v.stdout).title, "Review");
+    const s = cli(["audit", "start", "bom.md"], opts);
+    assert.equal(JSON.parse(s.stdout).slug, "review");
+  });
+});
