@@ -101,6 +101,7 @@ async function verifyLocked(
     }
   }
   audit = ctx.storage.getAudit(audit.id) as AuditRecord;
+  requireStillRunning(audit, number);
   const attempts = requirePhase(audit, number).attempts + 1;
   const now = formatTimestamp();
   const duration = secondsBetween(phase.started_at, now);
@@ -130,10 +131,13 @@ async function verifyLocked(
     files_deleted: files.deleted,
     verification_count: results.length,
   };
-  ctx.storage.updateAudit(audit.id, (c) => ({
-    ...withPhase(c, number, { ...summary, attempts, status: "completed", completed_at: now }),
-    current_phase: null,
-  }));
+  ctx.storage.updateAudit(audit.id, (c) => {
+    requireStillRunning(c, number); // checked again under the storage lock
+    return {
+      ...withPhase(c, number, { ...summary, attempts, status: "completed", completed_at: now }),
+      current_phase: null,
+    };
+  });
   emitPhaseCompleted(ctx.emitter, audit.id, number, summary);
   return {
     phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
@@ -141,6 +145,18 @@ async function verifyLocked(
     results,
     exhausted: false,
   };
+}
+
+/** A skip or abandon while the commands ran wins: the verify result is not recorded over it. */
+function requireStillRunning(audit: AuditRecord, number: number): void {
+  const status = requirePhase(audit, number).status;
+  if (audit.status !== "in_progress" || status !== "in_progress")
+    throw new CairnError(
+      ErrorKind.Usage,
+      audit.status !== "in_progress"
+        ? `audit ${audit.slug} was ${audit.status} while phase ${number} was being verified; the result is not recorded`
+        : `phase ${number} was ${status} while it was being verified; the result is not recorded`,
+    );
 }
 
 async function emitFileEvents(

@@ -325,3 +325,23 @@ describe("documents from Windows editors", () => {
     assert.equal(JSON.parse(s.stdout).slug, "review");
   });
 });
+
+describe("skip or abandon during a verify", () => {
+  test("a phase skipped while its commands run stays skipped; no phase_completed follows phase_skipped", async () => {
+    const { repo, storage, opts } = setup("skipduring");
+    const marker = path.join(repo, "running");
+    writeDocument(repo, `touch ${JSON.stringify(marker)}; while [ -f ${JSON.stringify(marker)} ]; do sleep 0.05; done`);
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    const verify = cliBackground(["phase", "verify", "1"], { cwd: repo, storage });
+    const verifyErr = waitForOutput(verify.stderr as NodeJS.ReadableStream, /"error"/, 30_000);
+    for (let i = 0; i < 600 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.existsSync(marker), "the verify never started its command");
+    assert.equal(cli(["phase", "skip", "1", "--reason", "user_request"], opts).status, 0);
+    fs.rmSync(marker);
+    assert.match(errorOf(await verifyErr).message, /was skipped while it was being verified/);
+    const types = jsonLines(cli(["events", "list"], opts).stdout).map((e) => e.type);
+    assert.equal(types.includes("phase_completed"), false, types.join(" "));
+    const status = JSON.parse(cli(["audit", "status"], opts).stdout);
+    assert.equal(status.phases[0].status, "skipped");
+  });
+});
