@@ -1,12 +1,23 @@
 /** Black-box regressions from the user's-eye review: config values, storage root, verify runs. */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import fsModule from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { captureManifest } from "../../src/audit/manifest.js";
-import { cli, cliBackground, errorOf, gitRepo, jsonLines, removeDir, tempDir, waitForOutput } from "./helpers.js";
+import {
+  cli,
+  cliBackground,
+  cliPath,
+  errorOf,
+  gitRepo,
+  jsonLines,
+  removeDir,
+  tempDir,
+  waitForOutput,
+} from "./helpers.js";
 
 const cleanup: string[] = [];
 after(() => {
@@ -343,5 +354,31 @@ describe("skip or abandon during a verify", () => {
     assert.equal(types.includes("phase_completed"), false, types.join(" "));
     const status = JSON.parse(cli(["audit", "status"], opts).stdout);
     assert.equal(status.phases[0].status, "skipped");
+  });
+});
+
+describe("--json on a terminal", () => {
+  const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
+  test("audit status/list --json print JSON even when stdout is a TTY", {
+    skip: !hasScript && "needs script(1)",
+  }, () => {
+    const { repo, storage, opts } = setup("jsontty");
+    writeDocument(repo, "true");
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    for (const args of [
+      ["audit", "status", "--json"],
+      ["audit", "list", "--json"],
+    ]) {
+      const command = [process.execPath, cliPath, ...args].map((a) => `'${a}'`).join(" ");
+      const r = spawnSync("script", ["-qec", command, "/dev/null"], {
+        cwd: repo,
+        env: { ...process.env, NO_COLOR: "1", PHASER_STORAGE_DIR: storage },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const first = r.stdout.split(/\r?\n/)[0] ?? "";
+      assert.doesNotThrow(() => JSON.parse(first), `not JSON: ${first}`);
+    }
   });
 });

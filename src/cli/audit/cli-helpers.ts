@@ -17,9 +17,21 @@ export function examples(command: Command, lines: string[]): Command {
 
 export function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void> | void>) {
   return async (...args: A) => {
+    honourGlobalJson(args);
     const run = await load();
     await run(...args);
   };
+}
+
+/**
+ * The root program declares `--json` too and takes the flag before the subcommand sees it;
+ * commander passes (…arguments, options, command), so the global flag is copied into options.
+ */
+function honourGlobalJson(args: unknown[]): void {
+  const command = args[args.length - 1] as { optsWithGlobals?: () => Record<string, unknown> } | undefined;
+  const options = args[args.length - 2];
+  if (typeof command?.optsWithGlobals !== "function" || options === null || typeof options !== "object") return;
+  if (command.optsWithGlobals().json === true) (options as { json?: boolean }).json = true;
 }
 
 export function out(line = ""): void {
