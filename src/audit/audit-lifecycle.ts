@@ -238,10 +238,19 @@ export function secondsBetween(from: unknown, to: unknown): number {
   return Math.round(Math.max(0, b - a)) / 1000;
 }
 
+/** A skip or abandon needs a reason with some text in it (`--reason ""` is a careless slip). */
+export function requireReason(reason: string): void {
+  if (typeof reason !== "string" || reason.trim() === "")
+    throw new CairnError(ErrorKind.Usage, "a reason is required", {
+      hint: "e.g. --reason user_request, --reason dependency_failed, or your own words",
+    });
+}
+
 export function abandonAudit(
   ctx: AuditContext,
   options: { auditId?: string; reason: string; status?: "abandoned" | "failed" },
 ): AuditRecord {
+  requireReason(options.reason);
   const audit = currentAudit(ctx, options.auditId);
   requireInProgress(audit);
   const counts = phaseCounts(audit);

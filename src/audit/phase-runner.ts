@@ -7,7 +7,7 @@ import { CairnError, ErrorKind } from "../core/errors.js";
 import { type AuditContext, currentAudit, findAudit, requireInProgress } from "./audit-context.js";
 import { type PhaseState, requirePhase, withPhase } from "./audit-phases.js";
 import type { AuditRecord } from "./audit-store.js";
-import { secondsBetween } from "./audit-lifecycle.js";
+import { requireReason, secondsBetween } from "./audit-lifecycle.js";
 import {
   emitFileCreated,
   emitFileDeleted,
@@ -181,6 +181,7 @@ async function emitFileEvents(
 }
 
 export function skipPhase(ctx: AuditContext, number: number, reason: string, auditId?: string): PhaseState {
+  requireReason(reason);
   const audit = currentAudit(ctx, auditId);
   requireInProgress(audit);
   const phase = requirePhase(audit, number);

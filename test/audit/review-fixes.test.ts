@@ -382,3 +382,22 @@ describe("--json on a terminal", () => {
     }
   });
 });
+
+describe("reasons", () => {
+  test("phase skip and audit abandon refuse an empty --reason and change nothing", () => {
+    const { repo, opts } = setup("emptyreason");
+    writeDocument(repo, "true");
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    for (const args of [
+      ["phase", "skip", "1", "--reason", ""],
+      ["audit", "abandon", "--reason", "  "],
+    ]) {
+      const r = cli(args, opts);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(errorOf(r.stderr).kind, "Usage");
+    }
+    const status = JSON.parse(cli(["audit", "status"], opts).stdout);
+    assert.equal(status.status, "in_progress");
+    assert.equal(status.phases[0].status, "pending");
+  });
+});
