@@ -77,17 +77,18 @@ export async function startAudit(
   const document = readDocumentFile(documentPath);
   const project = options.project ?? nodePath.basename(ctx.projectDir);
   const slug = options.slug ?? document.slug;
-  const busy = ctx.storage
-    .listAudits()
-    .find((a) => a.status === "in_progress" && (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir);
-  if (busy)
-    throw new CairnError(
-      ErrorKind.AlreadyExists,
-      `audit ${busy.slug} (${busy.id.slice(0, 8)}) is already in progress here`,
-      {
-        hint: "finish it with `cairn audit complete` or `cairn audit abandon --reason R` first",
-      },
+  const refuseIfBusy = (audits: readonly AuditRecord[]) => {
+    const busy = audits.find(
+      (a) => a.status === "in_progress" && (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir,
     );
+    if (busy)
+      throw new CairnError(
+        ErrorKind.AlreadyExists,
+        `audit ${busy.slug} (${busy.id.slice(0, 8)}) is already in progress here`,
+        { hint: "finish it with `cairn audit complete` or `cairn audit abandon --reason R` first" },
+      );
+  };
+  refuseIfBusy(ctx.storage.listAudits()); // early, before setup files are written
   if (options.writeSetupFiles !== false && document.format === "setup-block") writeSetupFiles(ctx.projectDir, document);
   const git = gitInfo(ctx.projectDir);
   const now = formatTimestamp();
@@ -107,19 +108,22 @@ export async function startAudit(
   };
   if (git.branch) metadata.git_branch = git.branch;
   if (git.commit) metadata.git_commit = git.commit;
-  const id = ctx.storage.saveAudit({
-    project,
-    slug,
-    date: now.slice(0, 10),
-    status: "in_progress",
-    phases_total: phases.length,
-    phases_completed: 0,
-    phases_skipped: 0,
-    started_at: now,
-    tags: options.tags ?? [],
-    metadata,
-    phases,
-  });
+  const id = ctx.storage.saveAudit(
+    {
+      project,
+      slug,
+      date: now.slice(0, 10),
+      status: "in_progress",
+      phases_total: phases.length,
+      phases_completed: 0,
+      phases_skipped: 0,
+      started_at: now,
+      tags: options.tags ?? [],
+      metadata,
+      phases,
+    },
+    refuseIfBusy,
+  ); // again under the storage lock: two concurrent starts cannot both pass
   await captureAndStore(ctx, id, "pre");
   emitAuditStarted(ctx.emitter, id, {
     project,

@@ -68,8 +68,11 @@ export class AuditStore {
     return parsed as AuditsFile;
   }
 
-  /** Validates and stores a new audit; returns its id (a UUID v4, generated when absent). */
-  save(audit: Record<string, unknown>): string {
+  /**
+   * Validates and stores a new audit; returns its id (a UUID v4, generated when absent).
+   * `check` sees the stored audits under the lock and may refuse by throwing.
+   */
+  save(audit: Record<string, unknown>, check?: (audits: readonly AuditRecord[]) => void): string {
     for (const field of REQUIRED) {
       const value = audit[field];
       if (typeof value !== "string" || value.length === 0)
@@ -96,6 +99,7 @@ export class AuditStore {
       { id },
     );
     this.modify((file) => {
+      check?.(file.audits);
       if (file.audits.some((a) => a.id === id))
         throw new CairnError(ErrorKind.AlreadyExists, `an audit with id ${id} already exists`, { path: this.path });
       file.audits.push(record);

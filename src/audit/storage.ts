@@ -66,9 +66,9 @@ export class PhaserStorage {
     return resolveInside(this.root, filename);
   }
 
-  saveAudit(audit: Record<string, unknown>): string {
+  saveAudit(audit: Record<string, unknown>, check?: (audits: readonly AuditRecord[]) => void): string {
     this.ensureDirectories();
-    return this.audits.save(audit);
+    return this.audits.save(audit, check);
   }
 
   getAudit(auditId: string): AuditRecord | null {

@@ -401,3 +401,20 @@ describe("reasons", () => {
     assert.equal(status.phases[0].status, "pending");
   });
 });
+
+describe("concurrent audit start", () => {
+  test("four simultaneous starts in one project leave exactly one audit in progress; the rest are AlreadyExists", async () => {
+    const { repo, storage, opts } = setup("concstart");
+    writeDocument(repo, "true");
+    for (let round = 0; round < 3; round++) {
+      const children = [1, 2, 3, 4].map(() => cliBackground(["audit", "start", "doc.md"], { cwd: repo, storage }));
+      const codes = await Promise.all(
+        children.map((child) => new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)))),
+      );
+      assert.deepEqual(codes.sort(), [0, 4, 4, 4], `round ${round}`);
+      const open = jsonLines(cli(["audit", "list"], opts).stdout).filter((a) => a.status === "in_progress");
+      assert.equal(open.length, 1, `round ${round}`);
+      assert.equal(cli(["audit", "abandon", "--reason", "next round"], opts).status, 0);
+    }
+  });
+});
