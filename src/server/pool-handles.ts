@@ -13,6 +13,15 @@ import type { CreateOptions, Pool } from "../api/types.js";
 import { CairnError, ErrorKind } from "../core/errors.js";
 
 const RECHECK_MS = 100;
+/** How often a stream checks that its pool file is still the one it opened. */
+const STREAM_RECHECK_MS = 1000;
+
+export interface Lease {
+  pool: Pool;
+  release: () => void;
+  /** Calls `callback` once if the pool is deleted or replaced while the lease is held. */
+  onGone: (callback: () => void) => void;
+}
 
 interface Entry {
   pool: Pool;
@@ -22,6 +31,8 @@ interface Entry {
   checkedAtMs: number;
   /** Streams reading through this handle; an evicted handle closes when the last one ends. */
   leases: number;
+  /** Streams to end when the pool is deleted through the server. */
+  onGone: Set<() => void>;
   evicted: boolean;
 }
 
@@ -54,17 +65,33 @@ export class PoolHandles {
   }
 
   /** Opens the pool for a long-lived stream; call `release` when the stream ends. */
-  async lease(name: string): Promise<{ pool: Pool; release: () => void }> {
+  async lease(name: string): Promise<Lease> {
     const pool = await this.open(name);
     const entry = this.entries.get(name);
-    if (!entry || entry.pool !== pool) return { pool, release: () => void pool.close() };
+    if (!entry || entry.pool !== pool) return { pool, release: () => void pool.close(), onGone: () => {} };
     entry.leases += 1;
     let released = false;
+    const gone = new Set<() => void>();
+    const fireGone = () => {
+      clearInterval(timer);
+      for (const callback of gone) callback();
+      gone.clear();
+    };
+    // Deleted through the server (evict) or behind its back (the file's identity changed).
+    entry.onGone.add(fireGone);
+    const timer = setInterval(() => {
+      const stat = statOrNull(entry.path);
+      if (!stat || stat.ino !== entry.ino || stat.dev !== entry.dev) fireGone();
+    }, STREAM_RECHECK_MS);
+    timer.unref();
     return {
       pool,
+      onGone: (callback) => void gone.add(callback),
       release: () => {
         if (released) return;
         released = true;
+        clearInterval(timer);
+        entry.onGone.delete(fireGone);
         entry.leases -= 1;
         if (entry.evicted && entry.leases === 0) void entry.pool.close();
       },
@@ -79,8 +106,10 @@ export class PoolHandles {
 
   async delete(name: string): Promise<void> {
     PoolHandles.checkName(name);
+    const entry = this.entries.get(name);
     this.evict(name);
     await this.client.delete(name);
+    for (const callback of [...(entry?.onGone ?? [])]) callback();
   }
 
   closeAll(): void {
@@ -98,6 +127,7 @@ export class PoolHandles {
         dev: stat.dev,
         checkedAtMs: Date.now(),
         leases: 0,
+        onGone: new Set(),
         evicted: false,
       });
     }

@@ -4,6 +4,7 @@
  * reading, and the UI's SSE stream.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type * as net from "node:net";
 import { after, before, describe, test } from "node:test";
@@ -87,6 +88,42 @@ describe("stream limits", () => {
       ["a", "b", "c"],
     );
     await eventually(() => server.context.streams.inUse === 0, 10_000, "both streams ended");
+  });
+});
+
+describe("a pool deleted under its streams", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  /** Opens a stream and resolves with everything it sent once it ends. */
+  async function streamText(path: string): Promise<{ ended: Promise<string> }> {
+    const { res } = await openTail(server.url, path);
+    let text = "";
+    res.setEncoding("utf8").on("data", (d) => (text += d));
+    return { ended: new Promise((resolve) => res.on("end", () => resolve(text))) };
+  }
+
+  test("deleted through the server: tail and SSE end with a NotFound error", { timeout: 30_000 }, async () => {
+    await seedPool(server.url, "doomed", [{ data: 1 }]);
+    const tail = await streamText("/v0/pools/doomed/tail");
+    const sse = await streamText("/v0/ui/pools/doomed/events");
+    assert.equal((await request(server.url, "/v0/pools/doomed", { method: "DELETE" })).status, 200);
+    const last = (await tail.ended).trim().split("\n").at(-1) as string;
+    assert.equal(JSON.parse(last).error.kind, "NotFound");
+    assert.match(await sse.ended, /event: error\ndata: \{"error":\{"kind":"NotFound"/);
+    await eventually(() => server.context.streams.inUse === 0, 10_000, "slots released");
+  });
+
+  test("deleted behind the server's back: the tail ends with a NotFound error", { timeout: 30_000 }, async () => {
+    await seedPool(server.url, "unlinked", [{ data: 1 }]);
+    const tail = await streamText("/v0/pools/unlinked/tail?since_seq=1");
+    fs.unlinkSync(`${server.dir}/unlinked.cairn`);
+    const lines = (await tail.ended).trim().split("\n");
+    assert.equal(JSON.parse(lines[0] as string).seq, 1);
+    assert.equal(JSON.parse(lines.at(-1) as string).error.kind, "NotFound");
   });
 });
 

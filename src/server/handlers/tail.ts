@@ -11,7 +11,7 @@ import { messageToJsonLine } from "../../core/message.js";
 import { LineWriter } from "../line-writer.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
-import { endHeadersOnly, followFromParams } from "../stream-follow.js";
+import { endHeadersOnly, followFromParams, poolGone } from "../stream-follow.js";
 import { parseTailParams } from "../tail-params.js";
 
 export async function handleTail(
@@ -34,6 +34,11 @@ export async function handleTail(
         }
       });
       res.on("close", () => follower.close());
+      let gone = false;
+      lease.onGone(() => {
+        gone = true;
+        follower.close();
+      });
       res.writeHead(200, {
         "content-type": "application/jsonl; charset=utf-8",
         "cache-control": "no-store",
@@ -47,7 +52,7 @@ export async function handleTail(
           await writer.write(`${messageToJsonLine(message)}\n`);
           if (writer.isClosed) break;
         }
-        await writer.end();
+        await writer.end(gone ? `${JSON.stringify(errorBody(poolGone(poolName)))}\n` : undefined);
       } catch (err) {
         await writer.end(`${JSON.stringify(errorBody(err))}\n`);
       } finally {
