@@ -223,14 +223,18 @@ export async function completeAudit(
     files_modified: diff.modified.length,
     files_deleted: diff.deleted.length,
   };
+  // Checked again under the storage lock: a concurrent complete or abandon already ended it.
+  ctx.storage.updateAudit(audit.id, (current) => {
+    requireInProgress(current);
+    return {
+      ...totals,
+      status: "completed",
+      completed_at: completedAt,
+      metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
+    };
+  });
   const reportPath = writeAuditReport(ctx, { ...audit, ...totals, completed_at: completedAt, status: "completed" });
-  ctx.storage.updateAudit(audit.id, (current) => ({
-    ...totals,
-    status: "completed",
-    completed_at: completedAt,
-    report: reportPath,
-    metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
-  }));
+  ctx.storage.updateAudit(audit.id, { report: reportPath });
   emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
   return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
 }
@@ -259,11 +263,14 @@ export function abandonAudit(
   requireInProgress(audit);
   const counts = phaseCounts(audit);
   const now = formatTimestamp();
-  ctx.storage.updateAudit(audit.id, {
-    status: options.status ?? "abandoned",
-    completed_at: now,
-    abandon_reason: options.reason,
-    duration_seconds: secondsBetween(audit.started_at, now),
+  ctx.storage.updateAudit(audit.id, (current) => {
+    requireInProgress(current); // again under the storage lock: a concurrent complete or abandon wins
+    return {
+      status: options.status ?? "abandoned",
+      completed_at: now,
+      abandon_reason: options.reason,
+      duration_seconds: secondsBetween(audit.started_at, now),
+    };
   });
   emitAuditAbandoned(ctx.emitter, audit.id, {
     reason: options.reason,

@@ -418,3 +418,29 @@ describe("concurrent audit start", () => {
     }
   });
 });
+
+describe("abandon during complete", () => {
+  test("an audit abandoned while its completion tests run stays abandoned: no audit_completed, no report", async () => {
+    const { repo, storage, opts } = setup("abandoncomplete");
+    const marker = path.join(repo, "testing");
+    writeDocument(repo, "true");
+    assert.equal(cli(["audit", "start", "doc.md"], opts).status, 0);
+    assert.equal(cli(["phase", "skip", "1", "--reason", "user_request"], opts).status, 0);
+    const tests = `touch ${JSON.stringify(marker)}; while [ -f ${JSON.stringify(marker)} ]; do sleep 0.05; done`;
+    const complete = cliBackground(["audit", "complete", "--test-command", tests], { cwd: repo, storage });
+    const completeErr = waitForOutput(complete.stderr as NodeJS.ReadableStream, /"error"/, 30_000);
+    for (let i = 0; i < 600 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.existsSync(marker), "the completion tests never started");
+    assert.equal(cli(["audit", "abandon", "--reason", "changed my mind"], opts).status, 0);
+    fs.rmSync(marker);
+    assert.match(errorOf(await completeErr).message, /is abandoned, not in progress/);
+    const types = jsonLines(cli(["events", "list"], opts).stdout).map((e) => e.type);
+    assert.equal(types.includes("audit_completed"), false, types.join(" "));
+    const audit = jsonLines(cli(["audit", "list"], opts).stdout)[0];
+    assert.equal(audit?.status, "abandoned");
+    assert.deepEqual(
+      fs.existsSync(path.join(storage, "reports")) ? fs.readdirSync(path.join(storage, "reports")) : [],
+      [],
+    );
+  });
+});
