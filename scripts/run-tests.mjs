@@ -36,6 +36,7 @@ const child = spawn(
 let pass = 0;
 let fail = 0;
 let skip = 0;
+let cancelled = 0;
 let buffered = "";
 child.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
@@ -43,14 +44,16 @@ child.stdout.on("data", (chunk) => {
   const lines = buffered.split("\n");
   buffered = lines.pop() ?? "";
   for (const line of lines) {
-    const m = /^# (pass|fail|skipped) (\d+)$/.exec(line);
+    const m = /^# (pass|fail|skipped|cancelled) (\d+)$/.exec(line);
     if (m?.[1] === "pass") pass = Number(m[2]);
     if (m?.[1] === "fail") fail = Number(m[2]);
     if (m?.[1] === "skipped") skip = Number(m[2]);
+    if (m?.[1] === "cancelled") cancelled = Number(m[2]);
   }
 });
 child.on("close", (code) => {
-  console.log(`\n${pass} passed, ${fail} failed, ${skip} skipped`);
+  // A test cancelled by its timeout did not pass: count it as failed.
+  console.log(`\n${pass} passed, ${fail + cancelled} failed, ${skip} skipped`);
   if (pass + fail === 0) {
     console.error("the run executed no test");
     process.exit(1);

@@ -15,7 +15,14 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import { LocalPool } from "./backends/local.js";
-import { PLASMITE_EXTENSION, POOL_EXTENSION, type PoolRef, defaultPoolDir, isRemoteRef, resolvePoolRef } from "./pool-ref.js";
+import {
+  PLASMITE_EXTENSION,
+  POOL_EXTENSION,
+  type PoolRef,
+  defaultPoolDir,
+  isRemoteRef,
+  resolvePoolRef,
+} from "./pool-ref.js";
 import type { CreateOptions, Pool, PoolInfo, PoolListing } from "./types.js";
 
 /** How to reach remote pools (http(s):// and nats:// refs). */
@@ -130,8 +137,10 @@ export class Client {
     try {
       const stat = fs.statSync(r.path);
       if (!stat.isFile()) throw new CairnError(ErrorKind.Usage, "not a pool file", { path: r.path });
-      const pool = LocalPool.open(ref, r.name, r.path); // refuse to delete files that are not pools
-      await pool.close();
+      // Refuse files that are not pools; a damaged pool (it still starts with PLSM) may go.
+      if (!startsWithPoolMagic(r.path)) {
+        throw new CairnError(ErrorKind.Corrupt, "not a pool file (bad magic); not deleting it", { path: r.path });
+      }
       fs.unlinkSync(r.path);
     } catch (err) {
       const e = toCairnError(err, { path: r.path });
@@ -153,7 +162,8 @@ export class Client {
         throw new CairnError(ErrorKind.Usage, `invalid server URL "${at}"`);
       }
       const backend = await remoteBackendFor(url);
-      if (!backend.list) throw new CairnError(ErrorKind.Usage, `listing pools is not supported at ${url.protocol}// URLs`);
+      if (!backend.list)
+        throw new CairnError(ErrorKind.Usage, `listing pools is not supported at ${url.protocol}// URLs`);
       return backend.list(new URL(url.origin), this.remote);
     }
     const dir = at === undefined ? this.dir : nodePath.resolve(at);
@@ -183,5 +193,15 @@ export class Client {
       }
     }
     return listings;
+  }
+}
+
+function startsWithPoolMagic(path: string): boolean {
+  const fd = fs.openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(4);
+    return fs.readSync(fd, buf, 0, 4, 0) === 4 && buf.toString("latin1") === "PLSM";
+  } finally {
+    fs.closeSync(fd);
   }
 }

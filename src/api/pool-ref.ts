@@ -48,6 +48,12 @@ export function resolvePoolRef(ref: string, dir: string): PoolRef {
     validatePoolName(name);
     return { kind: "remote", ref, name, url };
   }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref);
+  if (scheme) {
+    throw new CairnError(ErrorKind.Usage, `unsupported pool URL scheme "${scheme[1]}://"`, {
+      hint: "use a name, a path, or an http(s):// URL",
+    });
+  }
   if (ref.includes("/")) {
     const path = nodePath.resolve(ref);
     return { kind: "local", ref, name: nodePath.basename(path).replace(/\.(cairn|plasmite)$/, ""), path };

@@ -234,6 +234,12 @@ export class PoolFile {
     return INDEX_OFFSET + (seq % this.geometry.indexCapacity) * INDEX_SLOT_BYTES;
   }
 
+  /** True when the file was deleted (or replaced by a rename) since it was opened. */
+  isUnlinked(): boolean {
+    this.ensureOpen();
+    return fs.fstatSync(this.fd).nlink === 0;
+  }
+
   sync(): void {
     fs.fdatasyncSync(this.fd);
   }

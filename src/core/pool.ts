@@ -8,7 +8,7 @@ import type { PayloadCodec } from "./codec.js";
 import { CairnError, ErrorKind } from "./errors.js";
 import { type AppendResult, type Durability, type WriterClock, appendLocked, truncateLocked } from "./append.js";
 import { lockExclusive, unlock } from "./lock.js";
-import { type Message, makeMessage } from "./message.js";
+import { type Message, checkNesting, makeMessage } from "./message.js";
 import { type CreatePoolFileOptions, PoolFile } from "./pool-file.js";
 import { Cursor, type GapPolicy, getMessage } from "./read.js";
 import { type PoolStats, poolStats } from "./stats.js";
@@ -61,6 +61,7 @@ export class PoolHandle {
   appendBatch(inputs: readonly AppendInput[], options: AppendOptions = {}): Message[] {
     if (inputs.length === 0) return [];
     const tagLists = inputs.map((input) => normaliseTags(input.tags));
+    for (const input of inputs) checkNesting(input.data);
     const payloads = inputs.map((input, i) =>
       this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson),
     );

@@ -38,7 +38,14 @@ export function parseTimeNs(text: string): bigint {
     throw new CairnError(ErrorKind.Usage, `invalid time "${text}" (expected RFC 3339, e.g. 2025-12-05T10:15:30Z)`);
   const [, date, clock, fraction = "", zone = "Z"] = m;
   const seconds = Date.parse(`${date}T${clock}${zone.toUpperCase()}`);
-  if (Number.isNaN(seconds)) throw new CairnError(ErrorKind.Usage, `invalid time "${text}"`);
+  // Date.parse rolls 2025-02-30 over to March 2; a calendar date must exist as written.
+  const [y, mo, d] = (date as string).split("-").map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  const realDate = day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+  const [hh, mm, ss] = (clock as string).split(":").map(Number) as [number, number, number];
+  if (Number.isNaN(seconds) || !realDate || hh > 23 || mm > 59 || ss > 60) {
+    throw new CairnError(ErrorKind.Usage, `invalid time "${text}"`);
+  }
   return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(9, "0"));
 }
 

@@ -23,6 +23,8 @@ import type {
 
 const POLL_MS_DEFAULT = 100;
 const POLL_MS_MAX = 250;
+/** How often a waiting follower checks that its pool file still exists. */
+const UNLINK_CHECK_MS = 1000;
 export const DEFAULT_POOL_SIZE = 1024 * 1024;
 
 export class LocalPool implements Pool {
@@ -149,6 +151,7 @@ class LocalFollower implements Follower {
     const signal = this.live ? new ChangeSignal(this.handle.path) : null;
     let delivered = 0;
     let lastActivity = Date.now();
+    let lastUnlinkCheck = Date.now();
     try {
       while (!this.closed) {
         const step = cursor.next();
@@ -175,6 +178,14 @@ class LocalFollower implements Follower {
           waitMs = Math.min(waitMs, left);
         }
         await signal.wait(waitMs, this.abort.signal);
+        if (Date.now() - lastUnlinkCheck >= UNLINK_CHECK_MS) {
+          lastUnlinkCheck = Date.now();
+          if (this.handle.poolFile.isUnlinked()) {
+            throw new CairnError(ErrorKind.NotFound, "pool was deleted while it was being followed", {
+              path: this.handle.path,
+            });
+          }
+        }
       }
     } finally {
       signal?.close();
