@@ -52,7 +52,11 @@ export function registerPoolCommands(program: Command): void {
       .description("list the pools in the pool directory, another directory, or on a server")
       .argument("[where]", "a directory, or a server URL such as http://127.0.0.1:9700")
       .action(lazy(async () => (await import("./pool-admin.js")).runPoolList)),
-    ["cairn pool list", "cairn --dir ./pools pool list --json", "cairn pool list http://127.0.0.1:9700 --token-file token"],
+    [
+      "cairn pool list",
+      "cairn --dir ./pools pool list --json",
+      "cairn pool list http://127.0.0.1:9700 --token-file token",
+    ],
   );
   examples(
     pool
