@@ -124,8 +124,10 @@ describe("manifests", () => {
     fs.writeFileSync(path.join(root, "two.txt"), "2\n3\n");
     fs.writeFileSync(path.join(root, "three.txt"), "3\n");
     assert.equal(cli(["diff", "capture", root, "-o", afterFile], opts).status, 0);
-    const summary = cli(["diff", "compare", before, afterFile], opts);
+    const summary = cli(["diff", "compare", before, afterFile, "--format", "summary"], opts);
     assert.equal(summary.stdout.trim(), "+1 added, ~1 modified, -0 deleted");
+    const piped = JSON.parse(cli(["diff", "compare", before, afterFile], opts).stdout);
+    assert.equal(piped.added.length, 1, "piped output is JSON by default");
     const json = JSON.parse(cli(["diff", "compare", before, afterFile, "--format", "json"], opts).stdout);
     assert.equal(json.modified[0].lines_added, 1);
     assert.match(cli(["diff", "compare", before, afterFile, "--format", "detailed"], opts).stdout, /\+3/);

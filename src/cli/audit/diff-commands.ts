@@ -68,8 +68,13 @@ export async function runDiffCapture(dir: string, options: CaptureFlags & { outp
   });
 }
 
-export async function runDiffCompare(before: string, after: string, options: { format?: string }): Promise<void> {
-  const format = options.format ?? "summary";
+export async function runDiffCompare(
+  before: string,
+  after: string,
+  options: { format?: string; json?: boolean },
+): Promise<void> {
+  // Pretty on a terminal, JSON when piped, unless --format (or --json) says otherwise.
+  const format = options.format ?? (wantsJson(options) || !process.stdout.isTTY ? "json" : "summary");
   const diff = compareManifests(readManifestFile(before), readManifestFile(after));
   if (format === "json") printJson(diffToJson(diff));
   else if (format === "detailed") out(formatDetailed(diff));

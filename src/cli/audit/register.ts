@@ -281,7 +281,13 @@ function registerDiff(program: Command): void {
       .description("compare two manifests: added, modified, deleted")
       .argument("<before>", "manifest file")
       .argument("<after>", "manifest file")
-      .addOption(new Option("--format <format>", "output").choices(["summary", "json", "detailed"]).default("summary"))
+      .addOption(
+        new Option("--format <format>", "output (default: summary on a terminal, json when piped)").choices([
+          "summary",
+          "json",
+          "detailed",
+        ]),
+      )
       .action(lazy(async () => (await load()).runDiffCompare)),
     ["cairn diff compare before.yaml after.yaml --format detailed"],
   );
