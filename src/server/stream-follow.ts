@@ -15,6 +15,26 @@ export function followFromParams(pool: Pool, params: TailParams, onGap: (gap: Ga
   });
 }
 
+/**
+ * A follow that serves one response: it stops when the client goes away or the pool is
+ * deleted under it; `gone()` tells which, so the stream can end with a NotFound error.
+ */
+export function followForResponse(
+  lease: { pool: Pool; onGone(callback: () => void): void },
+  params: TailParams,
+  res: http.ServerResponse,
+  onGap: (gap: Gap) => void,
+): { follower: Follower; gone: () => boolean } {
+  const follower = followFromParams(lease.pool, params, onGap);
+  res.on("close", () => follower.close());
+  let gone = false;
+  lease.onGone(() => {
+    gone = true;
+    follower.close();
+  });
+  return { follower, gone: () => gone };
+}
+
 /** A HEAD request to a stream: the headers are the whole answer, so no follower runs and no slot stays taken. */
 export function endHeadersOnly(res: http.ServerResponse, follower: Follower): void {
   follower.close();

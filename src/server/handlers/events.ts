@@ -15,7 +15,7 @@ import { messageToWire } from "../../core/message.js";
 import { LineWriter } from "../line-writer.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
-import { endHeadersOnly, followFromParams, poolGone } from "../stream-follow.js";
+import { endHeadersOnly, followForResponse, poolGone } from "../stream-follow.js";
 import { parseTailParams } from "../tail-params.js";
 
 function sseEvent(event: string, data: unknown, id?: number): string {
@@ -37,14 +37,8 @@ export async function handleEvents(
     const lease = await ctx.pools.lease(poolName);
     try {
       const writer = new LineWriter(res);
-      const follower = followFromParams(lease.pool, params, (gap) => {
+      const { follower, gone } = followForResponse(lease, params, res, (gap) => {
         void writer.write(sseEvent("gap", { from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count }));
-      });
-      res.on("close", () => follower.close());
-      let gone = false;
-      lease.onGone(() => {
-        gone = true;
-        follower.close();
       });
       res.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
@@ -62,7 +56,7 @@ export async function handleEvents(
           await writer.write(sseEvent("message", messageToWire(message), message.seq));
           if (writer.isClosed) break;
         }
-        await writer.end(gone ? sseEvent("error", errorBody(poolGone(poolName))) : undefined);
+        await writer.end(gone() ? sseEvent("error", errorBody(poolGone(poolName))) : undefined);
       } catch (err) {
         await writer.end(sseEvent("error", errorBody(err)));
       } finally {

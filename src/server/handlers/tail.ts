@@ -11,7 +11,7 @@ import { messageToJsonLine } from "../../core/message.js";
 import { LineWriter } from "../line-writer.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
-import { endHeadersOnly, followFromParams, poolGone } from "../stream-follow.js";
+import { endHeadersOnly, followForResponse, poolGone } from "../stream-follow.js";
 import { parseTailParams } from "../tail-params.js";
 
 export async function handleTail(
@@ -27,17 +27,11 @@ export async function handleTail(
     const lease = await ctx.pools.lease(poolName);
     try {
       const writer = new LineWriter(res);
-      const follower = followFromParams(lease.pool, params, (gap) => {
+      const { follower, gone } = followForResponse(lease, params, res, (gap) => {
         if (params.notices) {
           const notice = { kind: "drop", from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count };
           void writer.write(`${JSON.stringify({ notice })}\n`);
         }
-      });
-      res.on("close", () => follower.close());
-      let gone = false;
-      lease.onGone(() => {
-        gone = true;
-        follower.close();
       });
       res.writeHead(200, {
         "content-type": "application/jsonl; charset=utf-8",
@@ -52,7 +46,7 @@ export async function handleTail(
           await writer.write(`${messageToJsonLine(message)}\n`);
           if (writer.isClosed) break;
         }
-        await writer.end(gone ? `${JSON.stringify(errorBody(poolGone(poolName)))}\n` : undefined);
+        await writer.end(gone() ? `${JSON.stringify(errorBody(poolGone(poolName)))}\n` : undefined);
       } catch (err) {
         await writer.end(`${JSON.stringify(errorBody(err))}\n`);
       } finally {
