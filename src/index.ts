@@ -13,6 +13,7 @@ export type {
   CreateOptions,
   Durability,
   FollowOptions,
+  FollowStatus,
   Follower,
   Gap,
   GapPolicy,

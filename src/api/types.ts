@@ -58,7 +58,12 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
+/** Connection changes of a follow on a remote pool (local follows never report any). */
+export type FollowStatus = { kind: "disconnected"; message: string; retryInMs: number } | { kind: "reconnected" };
+
 export interface FollowOptions extends ReadOptions {
+  /** Remote pools: called when the connection drops (the follow retries) and when it is back. */
+  onStatus?: (status: FollowStatus) => void;
   /** Upper bound on how long a new message can go unnoticed when notify fails; <= 250. */
   pollIntervalMs?: number;
   /** End the follow when no message arrives for this long (`follower.timedOut` tells). */

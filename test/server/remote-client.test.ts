@@ -95,7 +95,8 @@ describe("remote pools through the api Client", () => {
     const client = new Client({ dir: tempDir() });
     const pool = await client.create(`${first.url}/durable`);
     await pool.append({ n: 1 });
-    const follower = pool.follow({ from: "oldest" });
+    const statuses: string[] = [];
+    const follower = pool.follow({ from: "oldest", onStatus: (s) => statuses.push(s.kind) });
     const seen: number[] = [];
     const done = (async () => {
       for await (const m of follower) {
@@ -119,6 +120,7 @@ describe("remote pools through the api Client", () => {
       await remote.append({ n: 6 });
       await done;
       assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(statuses, ["disconnected", "reconnected"], "the outage is reported once, and the recovery");
     } finally {
       follower.close();
       await second.close();

@@ -283,7 +283,14 @@ class RemoteFollower implements Follower {
     let delivered = 0;
     let lastActivity = Date.now();
     let connectedOnce = false;
+    let disconnected = false;
     let delayMs = RECONNECT_DELAY_MS_MIN;
+    const lost = (err: unknown) => {
+      if (disconnected) return;
+      disconnected = true;
+      const message = err instanceof Error ? err.message : "connection lost";
+      this.options.onStatus?.({ kind: "disconnected", message, retryInMs: delayMs });
+    };
     while (!this.closed) {
       const idleLeftMs = idleTimeoutMs === undefined ? undefined : idleTimeoutMs - (Date.now() - lastActivity);
       if (idleLeftMs !== undefined && idleLeftMs <= 0) {
@@ -298,11 +305,16 @@ class RemoteFollower implements Follower {
         if (this.closed) return;
         if (err instanceof StaleSocketError) continue; // an idle kept-alive socket the server had closed
         if (!connectedOnce || !(err instanceof CairnError) || err.kind !== ErrorKind.Io || !isNetwork(err)) throw err;
+        lost(err);
         await this.sleep(delayMs);
         delayMs = Math.min(delayMs * 2, RECONNECT_DELAY_MS_MAX);
         continue;
       }
       connectedOnce = true;
+      if (disconnected) {
+        disconnected = false;
+        this.options.onStatus?.({ kind: "reconnected" });
+      }
       if (this.nextSeq === 0) {
         const start = Number(res.headers["cairn-start-seq"]);
         if (Number.isSafeInteger(start) && start > 0) this.nextSeq = start;
@@ -352,6 +364,7 @@ class RemoteFollower implements Follower {
       if (endedCleanly && this.endAtCurrentEnd) return;
       if (endedCleanly && idleTimeoutMs !== undefined) continue; // the loop top decides whether the idle time is up
       if (!endedCleanly) {
+        lost(null);
         await this.sleep(delayMs);
         delayMs = Math.min(delayMs * 2, RECONNECT_DELAY_MS_MAX);
       }

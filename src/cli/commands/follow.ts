@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
-import type { Follower, Gap, GapPolicy, Message, StartAt } from "../../api/types.js";
+import type { FollowStatus, Follower, Gap, GapPolicy, Message, StartAt } from "../../api/types.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { messageToWire } from "../../core/message.js";
 import { nowNs, parseSinceNs } from "../../core/time.js";
@@ -56,6 +56,16 @@ function gapNotice(gap: Gap): void {
   });
 }
 
+function statusNotice(status: FollowStatus): void {
+  if (status.kind === "disconnected") {
+    notice("disconnected", `lost the connection to the server (${status.message}); retrying`, {
+      retry_in_ms: status.retryInMs,
+    });
+  } else {
+    notice("reconnected", "connected to the server again; resuming after the last message received");
+  }
+}
+
 export async function runFollow(ref: string, options: FollowCliOptions, command: Command): Promise<void> {
   const from = startAtFrom(options);
   const limit = options.one ? 1 : options.limit === undefined ? undefined : parseCount(options.limit, "--limit");
@@ -82,6 +92,7 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
     signal: abort.signal,
     ...(options.tag && options.tag.length > 0 ? { tags: options.tag } : {}),
     ...(options.quietDrops ? {} : { onGap: gapNotice }),
+    onStatus: statusNotice,
     ...(where === null && limit !== undefined ? { limit } : {}),
   };
   let follower: Follower | null = null;
