@@ -14,6 +14,7 @@
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
+import { poolNameFromPath } from "../core/stats.js";
 import { LocalPool } from "./backends/local.js";
 import {
   PLASMITE_EXTENSION,
@@ -179,7 +180,7 @@ export class Client {
       if (!entry.endsWith(POOL_EXTENSION) && !entry.endsWith(PLASMITE_EXTENSION)) continue;
       if (entry.startsWith(".")) continue;
       const path = nodePath.join(dir, entry);
-      const name = entry.replace(/\.(cairn|plasmite)$/, "");
+      const name = poolNameFromPath(entry);
       try {
         const pool = LocalPool.open(path, name, path);
         try {

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../core/errors.js";
+import { poolNameFromPath } from "../core/stats.js";
 
 export const POOL_EXTENSION = ".cairn";
 export const PLASMITE_EXTENSION = ".plasmite";
@@ -56,14 +57,14 @@ export function resolvePoolRef(ref: string, dir: string): PoolRef {
   }
   if (ref.includes("/")) {
     const path = nodePath.resolve(ref);
-    return { kind: "local", ref, name: nodePath.basename(path).replace(/\.(cairn|plasmite)$/, ""), path };
+    return { kind: "local", ref, name: poolNameFromPath(path), path };
   }
   validatePoolName(ref);
   const cairnPath = nodePath.join(
     dir,
     ref.endsWith(POOL_EXTENSION) || ref.endsWith(PLASMITE_EXTENSION) ? ref : `${ref}${POOL_EXTENSION}`,
   );
-  const name = ref.replace(/\.(cairn|plasmite)$/, "");
+  const name = poolNameFromPath(ref);
   if (!fs.existsSync(cairnPath) && !ref.endsWith(POOL_EXTENSION)) {
     const plasmitePath = nodePath.join(dir, `${name}${PLASMITE_EXTENSION}`);
     if (fs.existsSync(plasmitePath)) return { kind: "local", ref, name, path: plasmitePath };

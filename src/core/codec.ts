@@ -43,8 +43,3 @@ export function codecForVersion(version: number): PayloadCodec {
   }
   return codec;
 }
-
-export function codecByName(name: string): PayloadCodec {
-  for (const codec of codecs.values()) if (codec.name === name) return codec;
-  throw new CairnError(ErrorKind.Usage, `unknown payload codec "${name}"`);
-}

@@ -99,13 +99,6 @@ export function frameChecksum(buf: Buffer, at: number, payload: Buffer): number 
   return crc32(payload, crc32(buf.subarray(at + F.seq, at + F.payloadLenXor)));
 }
 
-/** A bare header in the Wrap state: "continue at ring offset 0". */
-export function encodeWrapMarker(): Buffer {
-  const buf = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
-  writeWrapMarker(buf, 0);
-  return buf;
-}
-
 export type FrameProblem =
   | "short"
   | "magic"

@@ -142,7 +142,3 @@ export function ringStateProblem(state: RingState, ringSize: number): string | u
   }
   return undefined;
 }
-
-export function isEmpty(state: RingState): boolean {
-  return state.oldestSeq === 0;
-}

@@ -88,12 +88,12 @@ function decodeAt(pool: PoolFile, buf: Buffer, view: Extract<FrameView, { kind: 
  * Finds the ring offset of `seq`: the index slot when it checks out, else a scan from
  * tail. Returns null when the seq is not (or no longer) retained.
  */
-export function locate(pool: PoolFile, window: RingWindow, seq: number): number | null {
+export function locate(pool: PoolFile, window: RingWindow, seq: number, probeIndex = true): number | null {
   const ringSize = pool.geometry.ringSize;
   for (let attempt = 0; attempt < 4; attempt++) {
     const state = pool.readState();
     if (state.oldestSeq === 0 || seq < state.oldestSeq || seq > state.newestSeq) return null;
-    const slot = pool.readIndexSlot(seq);
+    const slot = probeIndex ? pool.readIndexSlot(seq) : null;
     if (slot) {
       const { view, state: after } = window.frameAt(slot.ringOff, seq);
       if (view.kind === "committed" && view.seq === seq && seq >= after.oldestSeq) return slot.ringOff;
@@ -142,7 +142,7 @@ export function getMessage(pool: PoolFile, seq: number): Message {
     window.invalidate();
   }
   for (let attempt = 0; attempt < 4; attempt++) {
-    const pos = locate(pool, window, seq);
+    const pos = locate(pool, window, seq, false); // the index was probed just above
     if (pos === null) break;
     const { view, buf, state } = window.frameAt(pos, seq);
     if (view.kind === "committed" && view.seq === seq && seq >= state.oldestSeq) return decodeAt(pool, buf, view);

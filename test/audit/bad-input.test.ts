@@ -4,19 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { timestampMs } from "../../src/audit/timestamps.js";
-import { cli, errorOf, fixturesDir, gitRepo, jsonLines, removeDir, tempDir } from "./helpers.js";
+import { auditProject, cli, errorOf, fixturesDir, jsonLines, removeDir } from "./helpers.js";
 
 const cleanup: string[] = [];
 after(() => {
   for (const d of cleanup) removeDir(d);
 });
 
-function setup(label: string) {
-  const repo = gitRepo(label);
-  const storage = path.join(tempDir(`${label}-store`), ".phaser");
-  cleanup.push(repo, path.dirname(storage));
-  return { repo, storage, opts: { cwd: repo, storage } };
-}
+const setup = (label: string) => auditProject(label, cleanup);
 
 describe("bad input", () => {
   test("malformed documents: validate lists line-numbered errors; start refuses with a Usage error", () => {

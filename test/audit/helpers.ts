@@ -88,3 +88,11 @@ export function errorOf(stderr: string): { kind: string; message: string } {
   if (!line) throw new Error(`no error envelope in stderr: ${stderr}`);
   return (JSON.parse(line) as { error: { kind: string; message: string } }).error;
 }
+
+/** A git repo and a separate `.phaser` storage for one test; both are added to `cleanup`. */
+export function auditProject(label: string, cleanup: string[]) {
+  const repo = gitRepo(label);
+  const storage = path.join(tempDir(`${label}-store`), ".phaser");
+  cleanup.push(repo, path.dirname(storage));
+  return { repo, storage, opts: { cwd: repo, storage } };
+}

@@ -8,11 +8,11 @@ import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { captureManifest } from "../../src/audit/manifest.js";
 import {
+  auditProject,
   cli,
   cliBackground,
   cliPath,
   errorOf,
-  gitRepo,
   jsonLines,
   removeDir,
   tempDir,
@@ -24,12 +24,7 @@ after(() => {
   for (const d of cleanup) removeDir(d);
 });
 
-function setup(label: string) {
-  const repo = gitRepo(label);
-  const storage = path.join(tempDir(`${label}-store`), ".phaser");
-  cleanup.push(repo, path.dirname(storage));
-  return { repo, storage, opts: { cwd: repo, storage } };
-}
+const setup = (label: string) => auditProject(label, cleanup);
 
 /** A bridge document whose phases (one unless told) each run `verify`. */
 function writeDocument(repo: string, verify: string, phases = 1): string {

@@ -4,13 +4,13 @@
  * (seq, tags, data) and the same error kinds.
  */
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Client } from "../../src/api/client.js";
 import { CairnError } from "../../src/core/errors.js";
 import { type Message, messageToWire } from "../../src/core/message.js";
-import { cliPath, tempDir } from "../helpers/tmp.js";
+import { type CliResult, newPoolDir, runCli } from "../cli/cli-harness.js";
+import { tempDir } from "../helpers/tmp.js";
 import { type TestServer, startTestServer } from "./harness.js";
 
 interface Seen {
@@ -33,25 +33,9 @@ function seen(wire: { seq: number; meta: { tags: string[] }; data: unknown }): S
   return { seq: wire.seq, tags: wire.meta.tags, data: wire.data };
 }
 
-function cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on("error", () => {});
-    child.stdin.end(input ?? "");
-  });
+/** The real CLI; refs here are paths and URLs, so its pool directory is never used. */
+function cli(args: string[], input?: string): Promise<CliResult> {
+  return runCli(args, { dir: newPoolDir(), input: input ?? "" });
 }
 
 function cliOutcome(

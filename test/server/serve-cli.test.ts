@@ -8,29 +8,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
+import { type CliResult, newPoolDir, runCli } from "../cli/cli-harness.js";
 import { cliPath, tempDir } from "../helpers/tmp.js";
 import { post, request } from "./harness.js";
 
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The real CLI, one command; `env` may name its pool directory (CAIRN_DIR). */
+function run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { dir: env.CAIRN_DIR ?? newPoolDir(), env });
 }
 
 /** Starts `cairn serve … --port 0` and resolves with its URL from the JSON start-up line. */
