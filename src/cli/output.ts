@@ -3,7 +3,7 @@
  * TTY, the JSON envelope `{"error":{…}}` otherwise; colour only on a TTY and never with
  * NO_COLOR. Stack traces only with CAIRN_DEBUG=1.
  */
-import { styleText } from "node:util";
+import { inspect } from "node:util";
 import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../core/errors.js";
 
 export type ColorMode = "auto" | "always" | "never";
@@ -18,14 +18,36 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   if (colorMode === "always") return true;
   if (colorMode === "never") return false;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
+  if (process.env.TERM === "dumb") return false;
   return stream.isTTY === true;
 }
 
-type Style = Parameters<typeof styleText>[0];
+export type Style =
+  | "bgBlue"
+  | "blue"
+  | "bold"
+  | "cyan"
+  | "dim"
+  | "green"
+  | "inverse"
+  | "magenta"
+  | "red"
+  | "white"
+  | "yellow";
 
-/** Styles text when colour is on for `stream`. */
-export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
-  return useColor(stream) ? styleText(style, text) : text;
+/**
+ * Styles text when colour is on for `stream`. The SGR codes come from util.inspect rather
+ * than util.styleText, which second-guesses the decision above from TERM (a pseudo-terminal
+ * without TERM, as in CI, would lose its colours).
+ */
+export function paint(style: Style | Style[], text: string, stream: NodeJS.WriteStream = process.stdout): string {
+  if (!useColor(stream)) return text;
+  let styled = text;
+  for (const name of typeof style === "string" ? [style] : style) {
+    const [open, close] = inspect.colors[name] ?? [0, 0];
+    styled = `\u001b[${open}m${styled}\u001b[${close}m`;
+  }
+  return styled;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is escaped

@@ -33,9 +33,12 @@ const COMMANDS = [
 const ESC = "\u001b";
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
-function withoutNoColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The caller's environment without the variables that steer colour (CI runs with no TERM). */
+function withoutColorHints(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };
   delete copy.NO_COLOR;
+  delete copy.TERM;
+  delete copy.FORCE_COLOR;
   return copy;
 }
 
@@ -44,7 +47,7 @@ function runInTty(args: string[], dir: string, env: Record<string, string> = {})
   const command = [process.execPath, cliPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
   const r = spawnSync("script", ["-qec", command, "/dev/null"], {
     encoding: "utf8",
-    env: { ...withoutNoColor(process.env), CAIRN_DIR: dir, ...env },
+    env: { ...withoutColorHints(process.env), CAIRN_DIR: dir, ...env },
   });
   return r.stdout.replaceAll("\r", "");
 }
@@ -176,6 +179,8 @@ describe("cairn CLI surface", () => {
     assert.ok(pretty.includes(`${ESC}[`), "coloured");
     const noColor = runInTty(["follow", "p", "--from", "1", "--no-wait"], dir, { NO_COLOR: "1" });
     assert.ok(!noColor.includes(ESC), "NO_COLOR respected");
+    const dumb = runInTty(["follow", "p", "--from", "1", "--no-wait"], dir, { TERM: "dumb" });
+    assert.ok(!dumb.includes(ESC), "TERM=dumb respected");
     const forced = runInTty(["--color", "always", "follow", "p", "--from", "1", "--no-wait"], dir, { NO_COLOR: "1" });
     assert.ok(forced.includes(ESC), "--color always wins over NO_COLOR");
     const plain = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait"], dir);
