@@ -1,8 +1,13 @@
 /**
  * Writes to stdout with backpressure, and notices when the reader went away (EPIPE, e.g.
  * `cairn follow … | head -1`), so long-running commands stop quietly instead of crashing.
+ * A command that may wait long between writes (follow) also watches for the reader going
+ * away while it has nothing to write (`watchStdoutReader`).
  */
 import { once } from "node:events";
+
+/** How often an idle command checks that stdout still has a reader. */
+const READER_CHECK_INTERVAL_MS = 200;
 
 let closed = false;
 let installed = false;
@@ -18,11 +23,35 @@ function install(): void {
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     // Once the reader is gone, later writes fail too (EPIPE, or a destroyed stream).
     if (err.code !== "EPIPE" && !closed) throw err;
-    if (closed) return;
-    closed = true;
-    resolveClosed();
-    for (const callback of onCloseCallbacks) callback();
+    markClosed();
   });
+}
+
+function markClosed(): void {
+  if (closed) return;
+  closed = true;
+  resolveClosed();
+  for (const callback of onCloseCallbacks) callback();
+}
+
+/**
+ * Checks every 200 ms, without writing, whether stdout's reader has gone away (a pipe or a
+ * socket only), and then acts as if a write had failed with EPIPE. The timer does not keep
+ * the process alive.
+ */
+export async function watchStdoutReader(): Promise<void> {
+  install();
+  const { createStdoutHangupProbe } = await import("./stdout-hangup-probe.js");
+  const readerGone = await createStdoutHangupProbe();
+  if (readerGone === null || closed) return;
+  const timer = setInterval(() => {
+    if (closed) clearInterval(timer);
+    else if (readerGone()) {
+      clearInterval(timer);
+      markClosed();
+    }
+  }, READER_CHECK_INTERVAL_MS);
+  timer.unref();
 }
 
 /** Makes every command stop quietly, not crash, when stdout's reader goes away. */

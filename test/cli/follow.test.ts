@@ -1,6 +1,8 @@
 /** Black-box tests of `cairn fetch` and `cairn follow`: start positions, filters, endings, gaps. */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
+import { cliPath } from "../helpers/tmp.js";
 import {
   collect,
   createPool,
@@ -193,6 +195,42 @@ describe("cairn follow", () => {
     await waitForOutput(follower, (t) => t.includes("\n"));
     follower.stdout?.destroy();
     const r = await done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+  });
+
+  it("`follow --tail 5 | head -1` exits quietly once head is gone, with no message to write", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    await feedLines(
+      dir,
+      "p",
+      Array.from({ length: 6 }, (_, i) => ({ i })),
+    );
+    // A real shell pipe; the follower's own exit status goes to stderr. Its own process
+    // group, so a follower that never exits is killed with the shell.
+    const shell = spawn("sh", ["-c", '{ "$NODE" "$CLI" follow p --tail 5; echo "follow exited $?" >&2; } | head -1'], {
+      env: { ...process.env, CAIRN_DIR: dir, NODE: process.execPath, CLI: cliPath },
+      detached: true,
+    });
+    const timer = setTimeout(() => process.kill(-(shell.pid as number), "SIGKILL"), 10_000);
+    const r = await collect(shell);
+    clearTimeout(timer);
+    assert.equal(r.signal, null, `still following after head exited: ${r.stderr}`);
+    assert.deepEqual(seqsOf(r.stdout), [2]);
+    assert.equal(r.stderr, "follow exited 0\n");
+  });
+
+  it("exits quietly when the socket it writes to is closed while it waits for messages", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    await feedLines(dir, "p", [{ i: 1 }]);
+    const follower = spawnCli(["follow", "p", "--tail", "1"], { dir });
+    const done = collect(follower, 10_000);
+    await waitForOutput(follower, (t) => t.includes("\n"));
+    follower.stdout?.destroy();
+    const r = await done;
+    assert.equal(r.signal, null, "still following after its reader went away");
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "");
   });

@@ -15,7 +15,7 @@ import { batchesOf } from "../batch-iterator.js";
 import { clientFor } from "../client-factory.js";
 import { type MessageFormat, defaultFormat, formatMessage } from "../message-format.js";
 import { notice } from "../output.js";
-import { onStdoutClosed, stdoutClosed, writeOut } from "../stdout-writer.js";
+import { onStdoutClosed, stdoutClosed, watchStdoutReader, writeOut } from "../stdout-writer.js";
 
 export interface FollowCliOptions {
   tail?: string;
@@ -86,6 +86,8 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
   const pool = await clientFor(command).open(ref);
   const abort = new AbortController();
   onStdoutClosed(() => abort.abort());
+  // Between messages nothing is written, so a gone reader would go unnoticed until the next.
+  if (options.wait) await watchStdoutReader();
   const readOptions = {
     from,
     gap: options.gap,
