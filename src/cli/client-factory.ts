@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import type { Command } from "commander";
 import { Client, type RemoteOptions } from "../api/client.js";
+import type { Pool } from "../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import type { GlobalOptions } from "./main.js";
 
@@ -33,6 +34,28 @@ export function remoteOptionsFrom(options: GlobalOptions, env: NodeJS.ProcessEnv
   if (options.tlsCa !== undefined) remote.tlsCa = readTextFile(options.tlsCa, "CA certificate");
   if (options.tlsSkipVerify) remote.tlsSkipVerify = true;
   return remote;
+}
+
+/**
+ * Opens a pool for a command. A pool that does not exist is NotFound with a hint on how to
+ * make it (the engine states the fact; saying what to do about it is the CLI's part).
+ */
+export async function openPool(
+  command: Command,
+  ref: string,
+  hint = `create it with: cairn pool create ${ref}`,
+): Promise<Pool> {
+  try {
+    return await clientFor(command).open(ref);
+  } catch (err) {
+    const error = toCairnError(err);
+    if (error.kind !== ErrorKind.NotFound || error.hint !== undefined) throw err;
+    throw new CairnError(ErrorKind.NotFound, error.message, {
+      hint,
+      ...(error.path === undefined ? {} : { path: error.path }),
+      cause: err,
+    });
+  }
 }
 
 /** The Client for this invocation of the CLI. */

@@ -28,6 +28,17 @@ export function buildProgram(): Command {
     .addOption(new Option("--token-file <file>", "read the bearer token for remote pools from a file"))
     .addOption(new Option("--tls-ca <file>", "PEM CA certificate to trust for https pools"))
     .addOption(new Option("--tls-skip-verify", "accept any server certificate (testing only)"))
+    .addHelpText(
+      "after",
+      [
+        "\nExamples:",
+        "  $ cairn pool create builds --size 4M",
+        `  $ echo '{"step":"compile","ok":true}' | cairn feed builds --tag ci`,
+        "  $ cairn follow builds --tail 10 --where '.data.ok == false'",
+        "  $ cairn COMMAND --help",
+        "",
+      ].join("\n"),
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: () => {} });

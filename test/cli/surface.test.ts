@@ -58,7 +58,7 @@ describe("cairn CLI surface", () => {
       const r = await runCli([...command, "--help"], { dir: newPoolDir() });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^Usage: cairn/);
-      if (command.length > 0) assert.match(r.stdout, /\nExamples?:\n {2}\$ cairn /);
+      assert.match(r.stdout, /\nExamples?:\n {2}\$ cairn /);
     });
   }
 
@@ -149,6 +149,27 @@ describe("cairn CLI surface", () => {
       assert.equal(errorOf(r).kind, "Corrupt");
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     }
+  });
+
+  it("answers a missing pool with NotFound (exit 3), its path and a hint on how to create it", async () => {
+    const dir = newPoolDir();
+    for (const args of [
+      ["fetch", "ghost", "1"],
+      ["follow", "ghost", "--no-wait"],
+      ["feed", "ghost", "{}"],
+      ["tap", "ghost", "--", "true"],
+      ["pool", "info", "ghost"],
+      ["pool", "truncate", "ghost", "--before", "2"],
+    ]) {
+      const r = await runCli(args, { dir });
+      assert.equal(r.code, 3, `${args.join(" ")}: ${r.stderr}`);
+      const error = errorOf(r);
+      assert.equal(error.kind, "NotFound");
+      assert.equal(error.path, path.join(dir, "ghost.cairn"));
+      assert.match(error.hint ?? "", /cairn pool create ghost/, args.join(" "));
+    }
+    const feed = errorOf(await runCli(["feed", "ghost", "{}"], { dir }));
+    assert.match(feed.hint ?? "", /--create/);
   });
 
   it("shows a stack trace only with CAIRN_DEBUG=1", async () => {

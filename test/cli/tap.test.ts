@@ -1,5 +1,7 @@
 /** Black-box tests of `cairn tap`: lifecycle and line messages, exit codes, signals. */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { collect, createPool, errorOf, jsonLines, newPoolDir, runCli, spawnCli, waitForOutput } from "./cli-harness.js";
 
@@ -128,6 +130,13 @@ describe("cairn tap", () => {
     const noCmd = await runCli(["tap", "t", "--", "/nonexistent/binary"], { dir });
     assert.equal(noCmd.code, 3);
     assert.match(errorOf(noCmd).message, /cannot run/);
+    const script = path.join(dir, "not-executable.sh");
+    fs.writeFileSync(script, "echo hi\n", { mode: 0o644 });
+    const notExecutable = await runCli(["tap", "t", "--", script], { dir });
+    assert.equal(notExecutable.code, 6, notExecutable.stderr);
+    assert.equal(errorOf(notExecutable).kind, "Permission");
+    const recorded = await runCli(["follow", "t", "--from", "1", "--no-wait"], { dir });
+    assert.equal(recorded.stdout, "", "nothing recorded for a command that could not start");
     const noPool = await runCli(["tap", "ghost", "--", "true"], { dir });
     assert.equal(noPool.code, 3);
     const nothing = await runCli(["tap", "t"], { dir });

@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import type { BatchItem, Durability, Message, Pool } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "../batch-bounds.js";
-import { clientFor } from "../client-factory.js";
+import { clientFor, openPool as openExistingPool } from "../client-factory.js";
 import { type InputFormat, RecordSplitter } from "../input-records.js";
 import { notice } from "../output.js";
 import { writeOut } from "../stdout-writer.js";
@@ -31,11 +31,11 @@ function receiptLine(message: Message, tagsJson = JSON.stringify(message.tags)):
 }
 
 async function openPool(command: Command, ref: string, options: FeedOptions): Promise<Pool> {
-  const client = clientFor(command);
   if (options.size !== undefined && !options.create)
     throw new CairnError(ErrorKind.Usage, "--size only applies with --create");
-  if (!options.create) return client.open(ref);
-  return client.openOrCreate(ref, options.size === undefined ? {} : { size: options.size });
+  if (!options.create)
+    return openExistingPool(command, ref, `create it with --create, or with: cairn pool create ${ref}`);
+  return clientFor(command).openOrCreate(ref, options.size === undefined ? {} : { size: options.size });
 }
 
 export async function runFeed(

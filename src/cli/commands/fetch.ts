@@ -1,7 +1,7 @@
 /** `cairn fetch POOL SEQ`: prints one message (pretty on a TTY, a JSON line when piped). */
 import type { Command } from "commander";
 import { parseSeq } from "../arguments.js";
-import { clientFor } from "../client-factory.js";
+import { openPool } from "../client-factory.js";
 import { type MessageFormat, defaultFormat, formatMessage } from "../message-format.js";
 import { writeOut } from "../stdout-writer.js";
 
@@ -12,7 +12,7 @@ export interface FetchOptions {
 
 export async function runFetch(ref: string, seqText: string, options: FetchOptions, command: Command): Promise<void> {
   const seq = parseSeq(seqText, "SEQ");
-  const pool = await clientFor(command).open(ref);
+  const pool = await openPool(command, ref);
   try {
     const message = await pool.get(seq);
     await writeOut(

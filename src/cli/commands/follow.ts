@@ -12,7 +12,7 @@ import { messageToWire } from "../../core/message.js";
 import { nowNs, parseSinceNs } from "../../core/time.js";
 import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../arguments.js";
 import { batchesOf } from "../batch-iterator.js";
-import { clientFor } from "../client-factory.js";
+import { openPool } from "../client-factory.js";
 import { type MessageFormat, defaultFormat, formatMessage } from "../message-format.js";
 import { notice } from "../output.js";
 import { onStdoutClosed, stdoutClosed, watchStdoutReader, writeOut } from "../stdout-writer.js";
@@ -83,7 +83,7 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
       ? await (await import("../where-filter.js")).WhereFilter.compile(options.where)
       : null;
 
-  const pool = await clientFor(command).open(ref);
+  const pool = await openPool(command, ref);
   const abort = new AbortController();
   onStdoutClosed(() => abort.abort());
   // Between messages nothing is written, so a gone reader would go unnoticed until the next.

@@ -9,7 +9,7 @@ import type { PoolInfo } from "../../api/types.js";
 import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
 import { parseCount, parseSeq } from "../arguments.js";
-import { clientFor, globalOptionsOf } from "../client-factory.js";
+import { clientFor, globalOptionsOf, openPool } from "../client-factory.js";
 import { relativeTime } from "../message-format.js";
 import { paint, printJson } from "../output.js";
 
@@ -95,7 +95,13 @@ export async function runPoolList(at: string | undefined, _options: unknown, com
 }
 
 export async function runPoolInfo(name: string, _options: unknown, command: Command): Promise<void> {
-  const info = await clientFor(command).info(name);
+  const pool = await openPool(command, name);
+  let info: PoolInfo;
+  try {
+    info = await pool.info();
+  } finally {
+    await pool.close();
+  }
   if (wantsJson(command)) {
     printJson(info);
     return;
@@ -154,7 +160,7 @@ export async function runPoolDelete(names: string[], _options: unknown, command:
 
 export async function runPoolTruncate(name: string, options: { before: string }, command: Command): Promise<void> {
   const beforeSeq = parseSeq(options.before, "--before");
-  const pool = await clientFor(command).open(name);
+  const pool = await openPool(command, name);
   try {
     const dropped = await pool.truncate(beforeSeq);
     if (wantsJson(command)) printJson({ pool: name, before: beforeSeq, dropped });

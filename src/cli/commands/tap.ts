@@ -12,7 +12,7 @@ import type { Command } from "commander";
 import type { BatchItem, Pool } from "../../api/types.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "../batch-bounds.js";
-import { clientFor } from "../client-factory.js";
+import { openPool } from "../client-factory.js";
 
 export interface TapOptions {
   tag?: string[];
@@ -123,7 +123,7 @@ export async function runTap(ref: string, argv: string[], options: TapOptions, c
   if (argv.length === 0)
     throw new CairnError(ErrorKind.Usage, "tap needs a command to run", { hint: "cairn tap POOL -- CMD ARGS…" });
   const tags = options.tag ?? [];
-  const pool = await clientFor(command).open(ref);
+  const pool = await openPool(command, ref);
   const appender = new OrderedAppender(pool);
   const charsMax = lineCharsMax(await batchCharsBudget(pool));
   const started = process.hrtime.bigint();
@@ -137,10 +137,8 @@ export async function runTap(ref: string, argv: string[], options: TapOptions, c
   if (spawned) {
     await pool.close();
     const code = (spawned as NodeJS.ErrnoException).code;
-    throw new CairnError(
-      code === "ENOENT" ? ErrorKind.NotFound : ErrorKind.Usage,
-      `cannot run ${file}: ${spawned.message}`,
-    );
+    const kind = code === "ENOENT" ? ErrorKind.NotFound : code === "EACCES" ? ErrorKind.Permission : ErrorKind.Usage;
+    throw new CairnError(kind, `cannot run ${file}: ${spawned.message}`);
   }
   appender.add([{ data: { kind: "start", cmd: argv, pid: child.pid }, tags: [...tags, LIFECYCLE_TAG] }]);
 
