@@ -82,7 +82,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   let fd: number | null = null;
   try {
     fd = fs.openSync(dir, "r");

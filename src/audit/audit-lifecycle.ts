@@ -27,7 +27,10 @@ export interface StartOptions {
   project?: string;
   slug?: string;
   tags?: string[];
-  /** Write the setup block's files (setup-block format) into the project. Default true. */
+  /**
+   * Write the document's files into the project: the setup block's files (setup-block
+   * format), or each phase's file `.audit/phases/NN-slug.md` (bridge format). Default true.
+   */
   writeSetupFiles?: boolean;
 }
 
@@ -89,7 +92,7 @@ export async function startAudit(
       );
   };
   refuseIfBusy(ctx.storage.listAudits()); // early, before setup files are written
-  if (options.writeSetupFiles !== false && document.format === "setup-block") writeSetupFiles(ctx.projectDir, document);
+  if (options.writeSetupFiles !== false) writeSetupFiles(ctx.projectDir, document);
   const git = gitInfo(ctx.projectDir);
   const now = formatTimestamp();
   const phases: PhaseState[] = document.phases.map((p) => ({
@@ -135,9 +138,17 @@ export async function startAudit(
   return ctx.storage.getAudit(id) as AuditRecord;
 }
 
-/** Checks every target first (nothing is written when one is refused), then writes them all. */
+/**
+ * The setup block's files (setup-block format) or the phase files (bridge format, as
+ * Phaser's bridge writes them). Checks every target first (nothing is written when one is
+ * refused), then writes them all.
+ */
 function writeSetupFiles(projectDir: string, document: AuditDocument): void {
-  const targets = document.setupFiles.map((file) => ({ file, target: setupTarget(projectDir, file.path) }));
+  const files =
+    document.format === "setup-block"
+      ? document.setupFiles
+      : document.phases.map((p) => ({ path: p.file, content: p.fileText ?? `# Phase ${p.number}: ${p.title}\n` }));
+  const targets = files.map((file) => ({ file, target: setupTarget(projectDir, file.path) }));
   for (const { file, target } of targets) {
     try {
       fs.mkdirSync(nodePath.dirname(target), { recursive: true });

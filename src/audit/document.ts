@@ -27,6 +27,12 @@ export interface AuditPhase {
   file: string;
   verify: string[];
   files: PhaseFileAction[];
+  /**
+   * Bridge format: the phase's section as a phase file (`# Phase N: Title`, its `###`
+   * subsections as `##`), which `audit start` writes to `file`. Absent in the setup-block
+   * format, where the setup block holds the phase files themselves.
+   */
+  fileText?: string;
 }
 
 export interface SetupFile {
@@ -255,31 +261,43 @@ function readBridgePhases(lines: string[], errors: DocumentProblem[]): AuditPhas
   const phases: AuditPhase[] = [];
   const fence = new FenceTracker();
   let phase: AuditPhase | null = null;
+  let body: string[] = [];
   let section = "";
+  const close = () => {
+    if (phase) phase.fileText = `${body.join("\n").replace(/\s+$/, "")}\n`;
+    phase = null;
+  };
   for (const [i, line] of lines.entries()) {
     const inFence = fence.feed(line, i + 1);
     if (!inFence) {
       const head = BRIDGE_PHASE.exec(line);
       if (head) {
+        close();
         const number = Number(head[1]);
         const title = head[2] as string;
         phase = { number, title, line: i + 1, file: phaseFileName(number, title), verify: [], files: [] };
         phases.push(phase);
+        body = [`# Phase ${number}: ${title}`];
         section = "";
         continue;
       }
       if (/^##\s/.test(line) || /^#\s/.test(line)) {
-        phase = null;
+        close();
         continue;
       }
       const sub = /^###\s+(.+?)\s*$/.exec(line);
       if (sub && phase) {
         section = (sub[1] as string).toLowerCase();
+        body.push(`## ${sub[1] as string}`);
         continue;
       }
     }
-    if (phase) collectSectionLine(phase, section, line, inFence);
+    if (phase) {
+      body.push(line);
+      collectSectionLine(phase, section, line, inFence);
+    }
   }
+  close();
   if (fence.inside) errors.push({ line: fence.openedAt ?? 1, message: "code fence opened here is never closed" });
   return phases;
 }

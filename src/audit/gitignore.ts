@@ -7,12 +7,17 @@
 export interface IgnoreRule {
   /** Directory (posix, relative to the scan root; "" for the root) that holds the .gitignore. */
   base: string;
+  /**
+   * For a .gitignore above the scan root (in the same git work tree): the scan root's path
+   * relative to the directory holding it, prefixed to each path before matching. "" otherwise.
+   */
+  prefix?: string;
   regex: RegExp;
   negate: boolean;
   dirOnly: boolean;
 }
 
-export function parseGitignore(text: string, base: string): IgnoreRule[] {
+export function parseGitignore(text: string, base: string, prefix = ""): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   for (const raw of text.split(/\r?\n/)) {
     let line = raw.replace(/(?<!\\)\s+$/, "");
@@ -33,7 +38,7 @@ export function parseGitignore(text: string, base: string): IgnoreRule[] {
     const body = globToRegexSource(line);
     const source = anchored ? `^${body}$` : `^(?:.*/)?${body}$`;
     try {
-      rules.push({ base, regex: new RegExp(source), negate, dirOnly });
+      rules.push({ base, prefix, regex: new RegExp(source), negate, dirOnly });
     } catch {
       // A malformed pattern (`[z-a]`) matches nothing in git either.
     }
@@ -130,6 +135,7 @@ export function isIgnored(rules: readonly IgnoreRule[], path: string, isDir: boo
       if (!path.startsWith(`${rule.base}/`)) continue;
       rel = path.slice(rule.base.length + 1);
     }
+    if (rule.prefix) rel = `${rule.prefix}/${rel}`;
     if (rule.regex.test(rel)) ignored = !rule.negate;
   }
   return ignored;

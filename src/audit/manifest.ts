@@ -104,7 +104,7 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
       // Symlinks and special files are not followed: a manifest describes regular files.
     }
   };
-  await walk("", []);
+  await walk("", useGitignore ? ancestorRules(root) : []);
   options.onProgress?.(scanned, true);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
@@ -125,6 +125,38 @@ function requireDirectory(root: string): void {
     throw toCairnError(err, { path: root, what: "cannot read directory" });
   }
   if (!isDirectory) throw new CairnError(ErrorKind.Usage, `${root} is not a directory`, { path: root });
+}
+
+/**
+ * The rules of the .gitignore files above `root` in its git work tree (from the top level
+ * down, then `.git/info/exclude`), as git applies them to a subdirectory. Outside a work tree
+ * there are none: only the scan's own .gitignore files count.
+ */
+function ancestorRules(root: string): IgnoreRule[] {
+  const above: string[] = [];
+  let top: string | null = null;
+  for (let dir = root; ; ) {
+    if (fs.existsSync(nodePath.join(dir, ".git"))) {
+      top = dir;
+      break;
+    }
+    const parent = nodePath.dirname(dir);
+    if (parent === dir) break;
+    above.unshift(parent);
+    dir = parent;
+  }
+  if (top === null) return [];
+  const rel = (dir: string) => nodePath.relative(dir, root).split(nodePath.sep).join("/");
+  const rules: IgnoreRule[] = [];
+  const exclude = nodePath.join(top, ".git", "info", "exclude");
+  if (fs.existsSync(exclude) && fs.statSync(exclude).isFile())
+    rules.push(...parseGitignore(readGitignore(exclude), "", rel(top)));
+  for (const dir of above.filter((d) => d === top || d.startsWith(`${top}${nodePath.sep}`))) {
+    const file = nodePath.join(dir, ".gitignore");
+    if (fs.existsSync(file) && fs.statSync(file).isFile())
+      rules.push(...parseGitignore(readGitignore(file), "", rel(dir)));
+  }
+  return rules;
 }
 
 function readGitignore(path: string): string {

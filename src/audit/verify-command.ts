@@ -3,6 +3,7 @@
  * output cap. The result carries what the verification events need.
  */
 import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 
 export interface CommandResult {
   command: string;
@@ -17,14 +18,34 @@ const OUTPUT_BYTES_MAX = 64 * 1024;
 /** How long output may keep flowing after bash exits before its leftover children are ended. */
 const EXIT_GRACE_MS = 250;
 
+/**
+ * The command runs under a small bash wrapper holding fd 3, a pipe whose only writer is this
+ * process. A watcher in the command's process group waits for end-of-file on it: when this
+ * process dies in any way (even SIGKILL, which cannot be forwarded), the kernel closes the
+ * pipe and the watcher kills the whole group, so no Verify command outlives its runner.
+ * The command itself does not inherit fd 3, and runs in its own `bash -c` as before.
+ */
+const WRAPPER = [
+  "( read -r -u 3 _; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &",
+  "watcher=$!",
+  "exec 3<&-",
+  'bash -c "$1"',
+  "code=$?",
+  'kill "$watcher" 2>/dev/null',
+  'wait "$watcher" 2>/dev/null', // reaped here, so not even a zombie of the group is left
+  'exit "$code"',
+].join("\n");
+
 export function runVerifyCommand(command: string, options: { cwd: string; timeoutMs: number }): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn("bash", ["-c", command], {
+    const child = spawn("bash", ["-c", WRAPPER, "cairn-verify", command], {
       cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
       detached: true,
     });
+    const stdout = child.stdout as Readable;
+    const stderr = child.stderr as Readable;
     let output = "";
     let timedOut = false;
     const collect = (chunk: string) => {
@@ -32,10 +53,10 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
       if (output.length > OUTPUT_BYTES_MAX) output = output.slice(output.length - OUTPUT_BYTES_MAX);
     };
     // Decoded per stream, so a character split across two reads is not mangled.
-    child.stdout.setEncoding("utf8");
-    child.stderr.setEncoding("utf8");
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    stdout.setEncoding("utf8");
+    stderr.setEncoding("utf8");
+    stdout.on("data", collect);
+    stderr.on("data", collect);
     // The command runs in its own process group so a timeout can kill everything it started;
     // the group then no longer gets the terminal's Ctrl-C, so it is forwarded here.
     const killGroup = (signal: NodeJS.Signals) => {
@@ -66,8 +87,8 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
     child.on("exit", (code, signal) => {
       graceTimer = setTimeout(() => {
         killGroup("SIGKILL");
-        child.stdout.destroy();
-        child.stderr.destroy();
+        stdout.destroy();
+        stderr.destroy();
         finish(code ?? (signal ? 128 : 1));
       }, EXIT_GRACE_MS);
     });

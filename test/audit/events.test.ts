@@ -152,8 +152,13 @@ describe("EventEmitter", () => {
       () => storage.appendEvent({ id: "", type: "x", timestamp: "t", audit_id: AUDIT, phase: null, data: {} }),
       (err: unknown) => (err as CairnError).kind === "Usage",
     );
-    assert.equal(storage.clearEvents("2025-12-05T09:45:00Z"), 0, "only a leading run of older events can go");
-    assert.equal(storage.clearEvents(), 4);
+    // "a" and "z" are older than 09:45Z although "b" (newer) was appended before them: both go.
+    assert.equal(storage.clearEvents("2025-12-05T09:45:00Z"), 2);
+    assert.deepEqual(
+      storage.getEvents().map((e) => e.id),
+      ["b", "c"],
+    );
+    assert.equal(storage.clearEvents(), 2);
     storage.close();
   });
 

@@ -43,7 +43,10 @@ function registerAudit(program: Command): void {
       .option("--project <name>", "project name (default: the git top-level directory's name)")
       .option("--slug <slug>", "audit slug (default: from the document title)")
       .option("--tag <tag>", "tag the audit (repeatable)", collect)
-      .option("--no-setup-files", "do not write the setup block's files into the project")
+      .option(
+        "--no-setup-files",
+        "do not write the setup block's files (or a bridge document's phase files) into the project",
+      )
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runStart)),
     ["cairn audit start security-audit.md --tag security"],
