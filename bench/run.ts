@@ -11,8 +11,9 @@ import type { LaneModule, LaneResult } from "./types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
-const only = process.argv.slice(2);
-const quick = process.env.CAIRN_BENCH_QUICK === "1";
+const args = process.argv.slice(2);
+const only = args.filter((a) => !a.startsWith("--"));
+const quick = args.includes("--quick") || process.env.CAIRN_BENCH_QUICK === "1";
 
 const moduleFiles = fs
   .readdirSync(path.join(here, "lanes"))

@@ -16,7 +16,7 @@ export interface BenchContext {
   tmpDir: string;
   /** Root of the repository (where package.json is). */
   root: string;
-  /** Quick mode (CAIRN_BENCH_QUICK=1): fewer iterations, for smoke runs. */
+  /** Quick mode (`npm run bench -- --quick` or CAIRN_BENCH_QUICK=1): fewer iterations, for smoke runs. */
   quick: boolean;
 }
 
