@@ -85,6 +85,10 @@ describe("cairn feed", () => {
     const missing = await runCli(["feed", "p", "-f", path.join(dir, "absent.jsonl")], { dir });
     assert.equal(missing.code, 3);
     assert.equal(errorOf(missing).kind, "NotFound");
+    const directory = await runCli(["feed", "p", "-f", dir], { dir });
+    assert.equal(directory.code, 2);
+    assert.equal(errorOf(directory).path, dir);
+    assert.match(errorOf(directory).message, /is a directory/);
   });
 
   it("reads stdin redirected from a file (`cairn feed p < file`), spacing and all", async () => {
@@ -215,6 +219,7 @@ describe("cairn feed", () => {
     const r = await runCli(["feed", "ghost", "{}"], { dir });
     assert.equal(r.code, 3);
     assert.equal(errorOf(r).kind, "NotFound");
+    assert.match(errorOf(r).hint ?? "", /--create/);
     const created = await runCli(["feed", "ghost", '{"x":1}', "--create", "--size", "64K"], { dir });
     assert.equal(created.code, 0, created.stderr);
     const info = JSON.parse((await runCli(["pool", "info", "ghost", "--json"], { dir })).stdout) as {

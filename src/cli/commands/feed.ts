@@ -88,12 +88,18 @@ function inputStream(file: string | undefined): NodeJS.ReadableStream {
     if (!isRegularFile(0)) return process.stdin;
     return fs.createReadStream("", { fd: 0, autoClose: false, highWaterMark: READ_CHUNK_BYTES });
   }
+  let fd: number;
   try {
-    const fd = fs.openSync(file, "r");
-    return fs.createReadStream("", { fd, highWaterMark: READ_CHUNK_BYTES });
+    fd = fs.openSync(file, "r");
   } catch (err) {
     throw toCairnError(err, { path: file, what: "cannot read input file" });
   }
+  // A directory opens fine on Linux and fails only at the first read, without its path.
+  if (fs.fstatSync(fd).isDirectory()) {
+    fs.closeSync(fd);
+    throw new CairnError(ErrorKind.Usage, "cannot read input file: it is a directory", { path: file });
+  }
+  return fs.createReadStream("", { fd, highWaterMark: READ_CHUNK_BYTES });
 }
 
 /** Appends every record of `stream`; returns how many bad records were skipped. */
