@@ -58,6 +58,11 @@ async function main(argv: string[]): Promise<number> {
   registerServeCommands(program);
   try {
     await program.parseAsync(argv);
+    // A failed write reports its error on a later tick; one turn of the loop lets it arrive.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { stdoutFailure } = await import("./stdout-writer.js");
+    const failure = stdoutFailure();
+    if (failure) return reportError(failure);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     const code = (err as { code?: string }).code;

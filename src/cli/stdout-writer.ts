@@ -2,14 +2,18 @@
  * Writes to stdout with backpressure, and notices when the reader went away (EPIPE, e.g.
  * `cairn follow … | head -1`), so long-running commands stop quietly instead of crashing.
  * A command that may wait long between writes (follow) also watches for the reader going
- * away while it has nothing to write (`watchStdoutReader`).
+ * away while it has nothing to write (`watchStdoutReader`). Any other write error (ENOSPC
+ * on `> /dev/full`, EIO) also stops output, and is kept for main to report as the
+ * command's error (`stdoutFailure`), not thrown from an event handler with a stack trace.
  */
 import { once } from "node:events";
+import { type CairnError, toCairnError } from "../core/errors.js";
 
 /** How often an idle command checks that stdout still has a reader. */
 const READER_CHECK_INTERVAL_MS = 200;
 
 let closed = false;
+let failure: CairnError | null = null;
 let installed = false;
 const onCloseCallbacks = new Set<() => void>();
 let resolveClosed: () => void = () => {};
@@ -21,8 +25,8 @@ function install(): void {
   if (installed) return;
   installed = true;
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    // Once the reader is gone, later writes fail too (EPIPE, or a destroyed stream).
-    if (err.code !== "EPIPE" && !closed) throw err;
+    // Once output has stopped, later writes fail too (EPIPE, or a destroyed stream).
+    if (err.code !== "EPIPE" && !closed) failure = toCairnError(err, { what: "cannot write to stdout" });
     markClosed();
   });
 }
@@ -59,7 +63,12 @@ export function guardStdout(): void {
   install();
 }
 
-/** True once stdout's reader has gone away. */
+/** The error that stopped output, other than the reader going away (EPIPE). */
+export function stdoutFailure(): CairnError | null {
+  return failure;
+}
+
+/** True once stdout's reader has gone away (or writing to it failed). */
 export function stdoutClosed(): boolean {
   return closed;
 }

@@ -172,6 +172,33 @@ describe("cairn CLI surface", () => {
     assert.match(feed.hint ?? "", /--create/);
   });
 
+  it("reports a failed write to stdout (> /dev/full) as Io (exit 8), without a stack trace", {
+    skip: !fs.existsSync("/dev/full"),
+  }, async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    await feedLines(dir, "p", [{ a: 1 }]);
+    for (const args of [
+      ["follow", "p", "--from", "1", "--no-wait"],
+      ["follow", "p", "--from", "1"],
+      ["pool", "list", "--json"],
+      ["version"],
+    ]) {
+      const full = fs.openSync("/dev/full", "w");
+      const r = spawnSync(process.execPath, [cliPath, ...args], {
+        env: { ...process.env, CAIRN_DIR: dir },
+        stdio: ["ignore", full, "pipe"],
+        encoding: "utf8",
+        timeout: 10_000,
+      });
+      fs.closeSync(full);
+      assert.equal(r.status, 8, `${args.join(" ")}: ${r.stderr}`);
+      assert.deepEqual(JSON.parse(r.stderr), {
+        error: { kind: "Io", message: "cannot write to stdout: ENOSPC: no space left on device" },
+      });
+    }
+  });
+
   it("shows a stack trace only with CAIRN_DEBUG=1", async () => {
     const dir = newPoolDir();
     const r = await runCli(["fetch", "ghost", "1"], { dir, env: { CAIRN_DEBUG: "1" } });
