@@ -124,10 +124,11 @@ export class EventStore {
   /** `trusted`: the dict comes from Event.toDict (already valid), so it is not checked again. */
   append(dict: EventDict, options: { trusted?: boolean } = {}): Message {
     if (!options.trusted) validateRequired(dict);
-    const engine = this.engine;
+    // The open handle as it is (no check before): the check after the append covers both.
+    const engine = this.maintained && this.pool ? this.pool.engine : this.engine;
     const message = engine.append(toAppendInput(dict));
-    // One fstat: was the file replaced by a rebuild around this append? Then the event may
-    // have gone into the orphaned file after the rebuild copied it.
+    // One fstat: was the file replaced by a rebuild (or deleted) before or during this
+    // append? Then the event may have gone into the orphaned file, after the copy.
     if (engine.poolFile.isUnlinked()) return this.appendAfterSwap(dict) ?? message;
     return message;
   }
