@@ -47,7 +47,8 @@ export function resolveInside(root: string, relative: string): string {
     });
   const resolved = nodePath.resolve(root, relative);
   const rel = nodePath.relative(root, resolved);
-  if (rel === "" || rel.startsWith("..") || nodePath.isAbsolute(rel))
+  // `..` as a whole component leaves root; a name that merely starts with dots (`..notes`) does not.
+  if (rel === "" || rel === ".." || rel.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(rel))
     throw new CairnError(ErrorKind.Usage, `"${relative}" escapes the .phaser/ directory`, {
       path: root,
       hint: "storage file names must stay inside .phaser/",

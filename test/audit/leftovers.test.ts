@@ -133,6 +133,15 @@ describe("audit loop edges", () => {
     );
   });
 
+  test("getPath accepts names that only start with dots, and still refuses `..` components", () => {
+    const { storage } = auditProject("dotnames", cleanup);
+    const s = new PhaserStorage(storage);
+    assert.equal(s.getPath("..notes"), path.join(storage, "..notes"));
+    assert.equal(s.getPath("a/..b/c"), path.join(storage, "a", "..b", "c"));
+    for (const bad of ["..", "../x", "a/../../x"])
+      assert.throws(() => s.getPath(bad), (err: unknown) => (err as { kind?: string }).kind === "Usage", bad);
+  });
+
   test("storage.max_events resizes the events pool, keeping the newest events", () => {
     const { repo, storage, opts } = auditProject("resize", cleanup);
     const now = Date.now();
