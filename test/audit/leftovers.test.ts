@@ -139,7 +139,11 @@ describe("audit loop edges", () => {
     assert.equal(s.getPath("..notes"), path.join(storage, "..notes"));
     assert.equal(s.getPath("a/..b/c"), path.join(storage, "a", "..b", "c"));
     for (const bad of ["..", "../x", "a/../../x"])
-      assert.throws(() => s.getPath(bad), (err: unknown) => (err as { kind?: string }).kind === "Usage", bad);
+      assert.throws(
+        () => s.getPath(bad),
+        (err: unknown) => (err as { kind?: string }).kind === "Usage",
+        bad,
+      );
   });
 
   test("storage.max_events resizes the events pool, keeping the newest events", () => {
