@@ -162,6 +162,9 @@ describe("audit loop edges", () => {
     assert.equal(ids[0], "e100");
     assert.equal(ids[199], "e299");
     assert.ok(small < before, `${small} < ${before}`);
+    const inode = fs.statSync(path.join(storage, "events.cairn")).ino;
+    assert.equal(jsonLines(cli(["events", "list"], opts).stdout).length, 200);
+    assert.equal(fs.statSync(path.join(storage, "events.cairn")).ino, inode, "no rebuild while the size is right");
     assert.equal(cli(["config", "set", "storage.max_events", "20000"], opts).status, 0);
     const listed = jsonLines(cli(["events", "list"], opts).stdout);
     assert.equal(listed.length, 200);
