@@ -25,6 +25,8 @@ export interface ServeConfig {
   insecureNoTls: boolean;
   uiDir?: string;
   sseHeartbeatMs: number;
+  /** How long a request may take to arrive in full before it is answered 408 (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export function isLoopback(host: string): boolean {

@@ -32,8 +32,9 @@ export class LineWriter {
     });
   }
 
+  /** True once the client went away or the response ended: later writes are dropped. */
   get isClosed(): boolean {
-    return this.closed || this.res.destroyed;
+    return this.closed || this.res.destroyed || this.res.writableEnded;
   }
 
   /** Queues text; resolves once it may be followed by more without overfilling the socket. */

@@ -14,11 +14,13 @@ import { Auth } from "./auth.js";
 import type { ServeConfig } from "./config.js";
 import { CorsPolicy } from "./cors.js";
 import { PoolHandles } from "./pool-handles.js";
-import { PROTOCOL_HEADER, PROTOCOL_VERSION, sendError, sendJson } from "./respond.js";
+import { HttpError, PROTOCOL_HEADER, PROTOCOL_VERSION, sendError, sendJson } from "./respond.js";
 import { dispatchV0 } from "./routes.js";
 import type { ServerContext } from "./server-context.js";
 import { StreamSlots } from "./stream-slots.js";
 import { UiAssets, defaultUiDir } from "./ui-assets.js";
+
+const REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:9700`. */
@@ -52,14 +54,18 @@ async function handleRequest(ctx: ServerContext, req: http.IncomingMessage, res:
     ctx.cors.apply(req, res);
     if (req.method === "OPTIONS") return ctx.cors.preflight(req, res);
     const path = url.pathname;
-    if (path === "/healthz") return sendJson(res, 200, { ok: true });
+    if (path === "/healthz") {
+      requireGet(req);
+      return sendJson(res, 200, { ok: true });
+    }
     if (path === "/" || path === "/index.html") {
+      requireGet(req);
       res.writeHead(302, { location: "/ui/" });
       res.end();
       return;
     }
     if (path === "/ui" || path.startsWith("/ui/")) {
-      if (req.method !== "GET" && req.method !== "HEAD") throw new CairnError(ErrorKind.Usage, "the UI is read-only");
+      requireGet(req);
       if (ctx.ui.serve(req, res, path)) return;
       throw new CairnError(ErrorKind.NotFound, `no UI file ${path}`);
     }
@@ -69,6 +75,12 @@ async function handleRequest(ctx: ServerContext, req: http.IncomingMessage, res:
     if (!req.complete && !res.headersSent) await discardBody(req);
     sendError(res, err);
   }
+}
+
+/** /healthz, the redirect and the UI's files are read-only: another method is 405. */
+function requireGet(req: http.IncomingMessage): void {
+  if (req.method === "GET" || req.method === "HEAD") return;
+  throw new HttpError(ErrorKind.Usage, `method ${req.method} is not allowed here`, 405, { allow: "GET, HEAD" });
 }
 
 /**
@@ -110,13 +122,20 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const context = createContext(config);
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void handleRequest(context, req, res);
   // TCP keep-alive probes find tail clients that vanished without a FIN, so their slots free up.
-  const socketOptions = { keepAlive: true, keepAliveInitialDelay: 30_000 };
+  // Node checks request deadlines every connectionsCheckingInterval (30 s by default), so a
+  // stalled upload would live up to twice requestTimeout; check often enough to keep it close.
+  const requestTimeoutMs = config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
+  const socketOptions = {
+    keepAlive: true,
+    keepAliveInitialDelay: 30_000,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
+  };
   const server = config.tls
     ? https.createServer({ ...socketOptions, cert: config.tls.cert, key: config.tls.key }, listener)
     : http.createServer(socketOptions, listener);
-  // A request has 30 s to arrive in full; responses (tails) may stream for longer.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 20_000;
+  // A request has 30 s to arrive in full (408 after that); responses (tails) may stream for longer.
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = Math.min(20_000, requestTimeoutMs);
   server.keepAliveTimeout = 5_000;
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();

@@ -58,7 +58,14 @@ export function parseTailParams(params: URLSearchParams, lastEventId?: string): 
     if (fromText !== "oldest" && fromText !== "live") throw usage(`from must be oldest or live, got "${fromText}"`);
     from = fromText;
   }
-  if (lastEventId !== undefined && /^\d+$/.test(lastEventId)) from = { seq: Number(lastEventId) + 1 };
+  if (lastEventId !== undefined && lastEventId.trim() !== "") {
+    // The UI's ids are seqs; anything else cannot have come from this server.
+    const seq = Number(lastEventId);
+    if (!/^\d+$/.test(lastEventId) || !Number.isSafeInteger(seq + 1)) {
+      throw usage(`Last-Event-ID must be a seq, got "${lastEventId.slice(0, 40)}"`);
+    }
+    from = { seq: seq + 1 };
+  }
   const gapText = params.get("gap_policy") ?? "continue";
   if (gapText !== "continue" && gapText !== "error") {
     throw usage(`gap_policy must be continue or error, got "${gapText}"`);

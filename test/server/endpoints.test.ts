@@ -351,6 +351,37 @@ describe("malformed requests", () => {
     const r = await request(server.url, "/v0/pools/x/append");
     assertEnvelope(r, 405, "Usage");
     assert.equal(r.headers.allow, "POST");
+    for (const [method, p] of [
+      ["POST", "/healthz"],
+      ["PUT", "/ui/app.js"],
+      ["DELETE", "/ui/"],
+      ["POST", "/"],
+    ] as const) {
+      const wrong = await request(server.url, p, { method });
+      assertEnvelope(wrong, 405, "Usage");
+      assert.equal(wrong.headers.allow, "GET, HEAD", `${method} ${p}`);
+    }
+  });
+
+  test("a pool file that is not a pool is Corrupt (500) to open, and listed with its error", async () => {
+    const { Client } = await import("../../src/api/client.js");
+    const fs = await import("node:fs");
+    const pool = await new Client({ dir: server.dir }).create("mangled", { size: 65536 });
+    await pool.close();
+    const fd = fs.openSync(`${server.dir}/mangled.cairn`, "r+");
+    fs.writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, 0);
+    fs.closeSync(fd);
+    assertEnvelope(await request(server.url, "/v0/pools/mangled/info"), 500, "Corrupt");
+    assertEnvelope(await post(server.url, "/v0/pools/open", { pool: "mangled" }), 500, "Corrupt");
+    const listed = (await request(server.url, "/v0/pools"))
+      .json()
+      .pools.find((p: { name: string }) => p.name === "mangled");
+    assert.equal(listed.error.kind, "Corrupt");
+    assert.equal(listed.path, `${server.dir}/mangled.cairn`);
+    const catalog = (await request(server.url, "/v0/ui/pools")).json();
+    const card = catalog.pools.find((p: { name: string }) => p.name === "mangled");
+    assert.deepEqual([card.error.kind, card.streams], ["Corrupt", 0]);
+    assert.equal(catalog.streams_max, 64);
   });
 
   test("pool names that try to leave the pool directory are refused", async () => {
@@ -372,5 +403,53 @@ describe("malformed requests", () => {
     assertEnvelope(await post(server.url, "/v0/pools", { pool: 42 }), 400, "Usage");
     // A dot-dot path segment is resolved by URL parsing before routing, so it never names a pool.
     assertEnvelope(await request(server.url, "/v0/pools/../../etc/passwd"), 404, "NotFound");
+  });
+});
+
+describe("slow clients", () => {
+  let slow: TestServer;
+  before(async () => {
+    slow = await startTestServer({ requestTimeoutMs: 600 });
+    await post(slow.url, "/v0/pools", { pool: "slow" });
+  });
+  after(() => slow.close());
+
+  /** Sends `text` on a raw socket and never finishes the request; resolves with the reply and its delay. */
+  function stall(text: string): Promise<{ raw: string; ms: number }> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(slow.port, "127.0.0.1", () => socket.write(text));
+      let raw = "";
+      socket.setEncoding("utf8").on("data", (d) => (raw += d));
+      socket.on("error", reject);
+      socket.on("close", () => resolve({ raw, ms: Date.now() - started }));
+    });
+  }
+
+  test("a body that stops arriving is answered 408 with the envelope, and nothing is appended", async () => {
+    const { raw, ms } = await stall(
+      'POST /v0/pools/slow/append HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"data":',
+    );
+    assert.match(raw, /^HTTP\/1\.1 408 /);
+    assert.match(raw, /plasmite-version: 0/);
+    assert.match(raw, /\{"error":\{"kind":"Usage","message":"the request did not arrive in time"\}\}$/);
+    assert.ok(ms < 5_000, `answered after ${ms} ms`);
+    const info = await request(slow.url, "/v0/pools/slow/info");
+    assert.equal(info.json().pool.metrics.message_count, 0);
+  });
+
+  test("headers that stop arriving are answered 408 too", async () => {
+    const { raw, ms } = await stall("GET /v0/pools HTTP/1.1\r\nhost: x\r\nx-slow: ");
+    assert.match(raw, /^HTTP\/1\.1 408 /);
+    assert.ok(ms < 5_000, `answered after ${ms} ms`);
+  });
+
+  test("a live tail is a response, not a request: it outlives the request deadline", async () => {
+    const pending = request(slow.url, "/v0/pools/slow/tail?max=1");
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal((await post(slow.url, "/v0/pools/slow/append", { data: "late" })).status, 200);
+    const r = await pending;
+    assert.equal(r.status, 200);
+    assert.equal(jsonLines(r.text)[0].data, "late");
   });
 });

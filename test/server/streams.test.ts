@@ -35,6 +35,11 @@ describe("stream limits", () => {
       assert.equal(refused.json().error.kind, "Busy");
       const sse = await request(server.url, "/v0/ui/pools/busy/events");
       assert.equal(sse.status, 423, "SSE streams count against the same limit");
+      for (const p of ["/v0/pools/..%2Fetc/tail", "/v0/ui/pools/%2Ftmp%2Fx/events"]) {
+        const bad = await request(server.url, p);
+        assert.equal(bad.status, 400, `${p} is Usage before any slot is looked at`);
+        assert.equal(bad.json().error.kind, "Usage");
+      }
       assert.equal((await request(server.url, "/v0/pools/busy/info")).status, 200);
       assert.equal((await post(server.url, "/v0/pools/busy/append", { data: "still writable" })).status, 200);
       assert.equal((await request(server.url, "/v0/pools/busy/messages/1")).status, 200);
@@ -234,6 +239,33 @@ describe("SSE for the UI", () => {
       });
       const ids = [...r.text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
       assert.deepEqual(ids, [3]);
+      for (const id of ["seven", "99999999999999999999"]) {
+        const bad = await request(server.url, "/v0/ui/pools/resume/events?timeout_ms=0", {
+          headers: { "last-event-id": id },
+        });
+        assert.equal(bad.status, 400, id);
+        assert.equal(bad.json().error.kind, "Usage");
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("messages that left the ring are one gap event, then the retained ones follow", async () => {
+    const server = await startTestServer();
+    try {
+      await post(server.url, "/v0/pools", { pool: "wrapped", size_bytes: 16384 });
+      for (let i = 0; i < 120; i++)
+        await post(server.url, "/v0/pools/wrapped/append", { data: { i, pad: "x".repeat(200) } });
+      const oldest = (await request(server.url, "/v0/pools/wrapped/info")).json().pool.bounds.oldest as number;
+      assert.ok(oldest > 1, "the ring wrapped");
+      const r = await request(server.url, "/v0/ui/pools/wrapped/events?since_seq=1&timeout_ms=0");
+      const gap = /event: gap\ndata: (.*)\n/.exec(r.text);
+      assert.ok(gap, r.text.slice(0, 300));
+      assert.deepEqual(JSON.parse(gap[1]!), { from_seq: 1, to_seq: oldest - 1, count: oldest - 1 });
+      const ids = [...r.text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+      assert.deepEqual([ids[0], ids.at(-1)], [oldest, 120]);
+      assert.ok(r.text.indexOf("event: gap") < r.text.indexOf(`id: ${oldest}\n`), "the gap comes first");
     } finally {
       await server.close();
     }

@@ -7,15 +7,14 @@
  *   event: error     data: {"error":{…}}                         (then the stream ends)
  *
  * `id` is the seq, so a browser EventSource that reconnects sends Last-Event-ID and
- * resumes right after the last message it saw. HEAD answers the headers and ends at once.
+ * resumes right after the last message it saw. A pool info that cannot be read ends the
+ * stream with that error, like any other failure.
  */
 import type * as http from "node:http";
-import type { Pool } from "../../api/types.js";
 import { messageToWire } from "../../core/message.js";
-import { LineWriter } from "../line-writer.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
-import { endHeadersOnly, followForResponse, poolGone } from "../stream-follow.js";
+import { serveStream } from "../stream-follow.js";
 import { parseTailParams } from "../tail-params.js";
 
 function sseEvent(event: string, data: unknown, id?: number): string {
@@ -31,51 +30,24 @@ export async function handleEvents(
 ): Promise<void> {
   const lastEventId = req.headers["last-event-id"];
   const params = parseTailParams(query, typeof lastEventId === "string" ? lastEventId : undefined);
-  const release = ctx.streams.acquire(poolName);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const lease = await ctx.pools.lease(poolName);
-    try {
-      const writer = new LineWriter(res);
-      const { follower, gone } = followForResponse(lease, params, res, (gap) => {
-        void writer.write(sseEvent("gap", { from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count }));
-      });
-      res.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-store",
-        "x-accel-buffering": "no",
-        "cairn-start-seq": String(follower.position),
-      });
-      if (req.method === "HEAD") return endHeadersOnly(res, follower);
-      const sendInfo = () => void sendPoolInfo(ctx, lease.pool, poolName, writer);
-      await writer.write(`retry: 2000\n\n`);
-      sendInfo();
-      timer = setInterval(sendInfo, ctx.sseHeartbeatMs);
-      try {
-        for await (const message of follower) {
-          await writer.write(sseEvent("message", messageToWire(message), message.seq));
-          if (writer.isClosed) break;
+  await serveStream(ctx, req, res, poolName, params, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no" },
+    gapText: (gap) => sseEvent("gap", { from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count }),
+    messageText: (message) => sseEvent("message", messageToWire(message), message.seq),
+    errorText: (err) => sseEvent("error", errorBody(err)),
+    async start(writer, pool, fail) {
+      const sendInfo = async () => {
+        try {
+          const info = await pool.info();
+          await writer.write(sseEvent("info", { pool: info, streams: ctx.streams.openOn(poolName) }));
+        } catch (err) {
+          fail(err);
         }
-        await writer.end(gone() ? sseEvent("error", errorBody(poolGone(poolName))) : undefined);
-      } catch (err) {
-        await writer.end(sseEvent("error", errorBody(err)));
-      } finally {
-        follower.close();
-      }
-    } finally {
-      lease.release();
-    }
-  } finally {
-    if (timer) clearInterval(timer);
-    release();
-  }
-}
-
-async function sendPoolInfo(ctx: ServerContext, pool: Pool, poolName: string, writer: LineWriter): Promise<void> {
-  if (writer.isClosed) return;
-  try {
-    await writer.write(sseEvent("info", { pool: await pool.info(), streams: ctx.streams.openOn(poolName) }));
-  } catch (err) {
-    await writer.write(sseEvent("error", errorBody(err)));
-  }
+      };
+      await writer.write("retry: 2000\n\n");
+      await sendInfo();
+      const timer = setInterval(() => void sendInfo(), ctx.sseHeartbeatMs);
+      return () => clearInterval(timer);
+    },
+  });
 }

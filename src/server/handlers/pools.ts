@@ -3,20 +3,28 @@
  * validate and truncate). Each calls the api Client through the shared pool handles.
  */
 import type * as http from "node:http";
+import type { PoolInfo } from "../../api/types.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { readJsonObject } from "../json-body.js";
 import { PoolHandles } from "../pool-handles.js";
 import { sendJson, usage } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
 
-export async function listPools(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
+/** Every pool's info; a pool that cannot be read is `{name, path, error:{kind, message}}`. */
+export async function listEntries(ctx: ServerContext): Promise<Array<PoolInfo | PoolListingError>> {
   const listings = await ctx.pools.client.list();
-  const pools = listings.map((l) => l.info ?? { name: l.name, path: l.path, error: l.error });
-  sendJson(res, 200, { pools });
+  return listings.map((l) => l.info ?? { name: l.name, path: l.path, error: l.error ?? unknownError });
+}
+
+type PoolListingError = { name: string; path: string; error: { kind: string; message: string } };
+const unknownError = { kind: ErrorKind.Internal, message: "the pool could not be described" };
+
+export async function listPools(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
+  sendJson(res, 200, { pools: await listEntries(ctx) });
 }
 
 function sizeFrom(body: Record<string, unknown>): string | number | undefined {
-  const size = body.size_bytes ?? body.size;
+  const size = body.size_bytes;
   if (size === undefined || size === null) return undefined;
   if (typeof size !== "number" && typeof size !== "string") throw usage("size_bytes must be a number of bytes");
   return size;

@@ -5,6 +5,7 @@
 import type * as http from "node:http";
 import { VERSION } from "../../version.js";
 import { sendJson } from "../respond.js";
+import { listEntries } from "./pools.js";
 import type { ServerContext } from "../server-context.js";
 
 export async function uiSession(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
@@ -12,10 +13,6 @@ export async function uiSession(ctx: ServerContext, res: http.ServerResponse): P
 }
 
 export async function uiCatalog(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
-  const listings = await ctx.pools.client.list();
-  const pools = listings.map((l) => ({
-    ...(l.info ?? { name: l.name, path: l.path, error: l.error }),
-    streams: ctx.streams.openOn(l.name),
-  }));
+  const pools = (await listEntries(ctx)).map((entry) => ({ ...entry, streams: ctx.streams.openOn(entry.name) }));
   sendJson(res, 200, { pools, streams_in_use: ctx.streams.inUse, streams_max: ctx.streams.slotsMax });
 }
