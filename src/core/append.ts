@@ -16,6 +16,7 @@ import { type AppendPlan, type FrameLookup, planAppendGroup } from "./plan.js";
 import type { PoolFile } from "./pool-file.js";
 import { RingWindow, advance, locate } from "./read.js";
 import { nowNs } from "./time.js";
+import { writeU64 } from "./u64.js";
 
 export type Durability = "fast" | "flush";
 
@@ -29,10 +30,11 @@ export interface AppendResult {
   frameOff: number;
 }
 
-/** Remembers the last timestamp this handle wrote, so a lone writer never re-reads it. */
-export interface WriterClock {
+/** What a writer handle remembers between appends, so a lone writer never re-reads it. */
+export interface WriterMemory {
   lastSeq: number;
   lastTimeNs: bigint;
+  mirror: RingMirror;
 }
 
 export function checkPayloadSize(pool: PoolFile, payloadBytes: number): void {
@@ -50,24 +52,53 @@ export function checkPayloadSize(pool: PoolFile, payloadBytes: number): void {
 }
 
 /**
- * Frame sizes at ring offsets, read under the lock. Frames are read in 64 KiB chunks, so
- * dropping a run of old frames costs one read per chunk rather than one per frame; no
- * other writer can change these bytes while the lock is held.
+ * A copy of a run of ring bytes that a lone writer keeps between appends, so that making
+ * room in a full ring does not read the same chunk again for every message. It is trusted
+ * only while no other writer has appended since (`validForSeq` equals the pool's newest
+ * seq, checked under the lock) and is patched with every byte this writer writes.
  */
-function frameLookup(pool: PoolFile): FrameLookup {
-  // Start small (a single append usually drops one frame) and grow with each refill.
-  let chunk = Buffer.allocUnsafe(4096);
-  let chunkStart = -1;
-  let chunkLength = 0;
-  let refills = 0;
+export class RingMirror {
+  private buf = Buffer.allocUnsafe(0);
+  private start = 0;
+  private length = 0;
+  validForSeq = -1;
+
+  covers(ringOff: number, bytes: number): boolean {
+    return this.length > 0 && ringOff >= this.start && ringOff + bytes <= this.start + this.length;
+  }
+
+  bytesAt(ringOff: number, bytes: number): Buffer {
+    const at = ringOff - this.start;
+    return this.buf.subarray(at, at + bytes);
+  }
+
+  refill(pool: PoolFile, ringOff: number): void {
+    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(MIRROR_BYTES);
+    this.length = pool.readRing(ringOff, MIRROR_BYTES, this.buf).length;
+    this.start = ringOff;
+  }
+
+  patch(ringOff: number, bytes: Buffer): void {
+    const from = Math.max(ringOff, this.start);
+    const to = Math.min(ringOff + bytes.length, this.start + this.length);
+    if (from < to) bytes.copy(this.buf, from - this.start, from - ringOff, to - ringOff);
+  }
+
+  forget(): void {
+    this.length = 0;
+    this.validForSeq = -1;
+  }
+}
+
+const MIRROR_BYTES = 64 * 1024;
+
+/** Frame sizes at ring offsets, read under the lock through the writer's mirror. */
+function frameLookup(pool: PoolFile, mirror: RingMirror): FrameLookup {
   return (ringOff) => {
-    if (ringOff < chunkStart || ringOff + FRAME_HEADER_BYTES > chunkStart + chunkLength) {
-      if (refills++ > 0 && chunk.length < 64 * 1024) chunk = Buffer.allocUnsafe(chunk.length * 4);
-      chunkLength = pool.readRing(ringOff, chunk.length, chunk).length;
-      chunkStart = ringOff;
-    }
-    const at = ringOff - chunkStart;
-    const buf = chunk.subarray(at, at + FRAME_HEADER_BYTES);
+    if (!mirror.covers(ringOff, FRAME_HEADER_BYTES)) mirror.refill(pool, ringOff);
+    const buf = mirror.covers(ringOff, FRAME_HEADER_BYTES)
+      ? mirror.bytesAt(ringOff, FRAME_HEADER_BYTES)
+      : Buffer.alloc(0);
     const view = inspectFrame(buf, 0, pool.geometry.ringSize - ringOff, false);
     if (view.kind === "wrap") return { kind: "wrap" };
     if (
@@ -122,8 +153,8 @@ function writeIndexSlots(pool: PoolFile, plans: readonly AppendPlan[]): void {
     if (run.length === 0) return;
     const buf = Buffer.allocUnsafe(run.length * 16);
     run.forEach((plan, i) => {
-      buf.writeBigUInt64LE(BigInt(plan.seq), i * 16);
-      buf.writeBigUInt64LE(BigInt(plan.frameOff), i * 16 + 8);
+      writeU64(buf, plan.seq, i * 16);
+      writeU64(buf, plan.frameOff, i * 16 + 8);
     });
     pool.writeIndexRun((run[0] as AppendPlan).seq, buf);
     run = [];
@@ -135,15 +166,15 @@ function writeIndexSlots(pool: PoolFile, plans: readonly AppendPlan[]): void {
   flush();
 }
 
-function newestTimeNs(pool: PoolFile, state: RingState, clock: WriterClock): bigint {
+function newestTimeNs(pool: PoolFile, state: RingState, memory: WriterMemory): bigint {
   if (state.newestSeq === 0) return 0n;
-  if (clock.lastSeq === state.newestSeq) return clock.lastTimeNs;
-  if (state.oldestSeq === 0) return clock.lastTimeNs;
+  if (memory.lastSeq === state.newestSeq) return memory.lastTimeNs;
+  if (state.oldestSeq === 0) return memory.lastTimeNs;
   const window = new RingWindow(pool, 4096);
   const pos = locate(pool, window, state.newestSeq);
-  if (pos === null) return clock.lastTimeNs;
+  if (pos === null) return memory.lastTimeNs;
   const { view } = window.frameAt(pos, state.newestSeq);
-  return view.kind === "committed" ? view.timestampNs : clock.lastTimeNs;
+  return view.kind === "committed" ? view.timestampNs : memory.lastTimeNs;
 }
 
 /** Splits frames into groups of at most half the ring, so a group never drops its own frames. */
@@ -169,7 +200,7 @@ export function appendLocked(
   pool: PoolFile,
   payloads: readonly (Buffer | string)[],
   durability: Durability,
-  clock: WriterClock,
+  memory: WriterMemory,
 ): AppendResult[] {
   const lengths = payloads.map(payloadByteLength);
   for (const length of lengths) checkPayloadSize(pool, length);
@@ -177,12 +208,14 @@ export function appendLocked(
   const results: AppendResult[] = [];
   let state = pool.readState();
   let timeNs = nowNs();
-  const floor = newestTimeNs(pool, state, clock);
+  const floor = newestTimeNs(pool, state, memory);
+  const mirror = memory.mirror;
+  if (mirror.validForSeq !== state.newestSeq) mirror.forget();
+  mirror.validForSeq = -1; // until every write below has landed and been mirrored
   if (timeNs <= floor) timeNs = floor + 1n;
   let index = 0;
   for (const group of groupsOf(lengths.map(frameBytesFor), ringSize)) {
-    // A fresh lookup per group: the previous group's writes make cached ring bytes stale.
-    const planned = planAppendGroup(state, ringSize, group, frameLookup(pool));
+    const planned = planAppendGroup(state, ringSize, group, frameLookup(pool, mirror));
     if (planned.tailMoved) pool.writeState(planned.afterDrop);
     const first = index;
     index += planned.plans.length;
@@ -212,9 +245,15 @@ export function appendLocked(
         assert(written === plan.frameBytes, "written frame matches its plan");
       }
       pool.writeRing(segment.start, bytes);
-      for (const item of segment.items)
-        if (item.planIndex !== null) bytes.writeUInt32LE(FrameState.Committed, item.at + F.state);
-      pool.writeRing(segment.start, bytes);
+      const frames = segment.items.filter((item) => item.planIndex !== null);
+      for (const item of frames) bytes.writeUInt32LE(FrameState.Committed, item.at + F.state);
+      if (frames.length === 1) {
+        const stateAt = (frames[0] as { at: number }).at + F.state;
+        pool.writeRing(segment.start + stateAt, bytes.subarray(stateAt, stateAt + 4));
+      } else {
+        pool.writeRing(segment.start, bytes);
+      }
+      mirror.patch(segment.start, bytes);
     }
     writeIndexSlots(pool, planned.plans);
     pool.writeState(planned.next);
@@ -223,9 +262,10 @@ export function appendLocked(
   if (durability === "flush") pool.sync();
   const last = results[results.length - 1];
   if (last) {
-    clock.lastSeq = last.seq;
-    clock.lastTimeNs = last.timeNs;
+    memory.lastSeq = last.seq;
+    memory.lastTimeNs = last.timeNs;
   }
+  mirror.validForSeq = state.newestSeq;
   return results;
 }
 
@@ -249,7 +289,7 @@ export function truncateLocked(pool: PoolFile, beforeSeq: number, durability: Du
   const pos = locate(pool, window, beforeSeq);
   if (pos === null)
     throw new CairnError(ErrorKind.Corrupt, `cannot find message ${beforeSeq} to truncate at`, { path: pool.path });
-  const lookup = frameLookup(pool);
+  const lookup = frameLookup(pool, new RingMirror());
   const frame = lookup(pos);
   assert(frame.kind === "frame", "truncate point is a frame");
   const tailNextOff = advance(pos, frame.frameBytes, pool.geometry.ringSize);

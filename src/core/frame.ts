@@ -16,6 +16,7 @@ import {
   FrameState,
   frameBytesFor,
 } from "./layout.js";
+import { readU64, writeU64 } from "./u64.js";
 
 export interface FrameFields {
   seq: number;
@@ -83,9 +84,7 @@ function writeFrameHeader(
   buf.writeUInt32LE(state, at + F.state);
   buf.writeUInt32LE(0, at + F.flags);
   buf.writeUInt32LE(FRAME_HEADER_BYTES, at + F.headerLen);
-  // seq < 2^53: two 32-bit halves avoid a BigInt per frame.
-  buf.writeUInt32LE(seq % 0x100000000, at + F.seq);
-  buf.writeUInt32LE(Math.floor(seq / 0x100000000), at + F.seq + 4);
+  writeU64(buf, seq, at + F.seq);
   buf.writeBigUInt64LE(timestampNs, at + F.timestampNs);
   buf.writeUInt32LE(payloadLen, at + F.payloadLen);
   buf.writeUInt32LE(~payloadLen >>> 0, at + F.payloadLenXor);
@@ -156,9 +155,8 @@ export function inspectFrame(buf: Buffer, at: number, roomInRing: number, checks
   ) {
     return { kind: "bad", problem: "checksum" };
   }
-  const seqBig = buf.readBigUInt64LE(at + F.seq);
-  const seq = seqBig > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(seqBig);
-  if (seq < 1) return { kind: "bad", problem: "state" };
+  const seq = readU64(buf, at + F.seq);
+  if (seq < 1 || seq > Number.MAX_SAFE_INTEGER) return { kind: "bad", problem: "state" };
   return {
     kind: "committed",
     seq,

@@ -6,6 +6,7 @@
  * the lock as one 40-byte write, and re-read by lock-free readers at every step.
  */
 import { CairnError, ErrorKind } from "./errors.js";
+import { readU64, writeU64 } from "./u64.js";
 import {
   ENDIAN_LITTLE,
   H,
@@ -41,9 +42,8 @@ export const DYNAMIC_OFFSET = H.headOff;
 export const DYNAMIC_BYTES = HEADER_USED_BYTES - H.headOff;
 
 function u64(buf: Buffer, off: number): number {
-  const value = buf.readBigUInt64LE(off);
   // Larger values can only come from a damaged file; keep them visibly out of range.
-  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+  return Math.min(readU64(buf, off), Number.MAX_SAFE_INTEGER);
 }
 
 export function encodeHeader(header: PoolHeader): Buffer {
@@ -63,11 +63,11 @@ export function encodeHeader(header: PoolHeader): Buffer {
 
 /** Writes the dynamic fields into `buf` at `at` (the header offset 64 by default). */
 export function encodeRingState(state: RingState, buf: Buffer = Buffer.alloc(DYNAMIC_BYTES), at = 0): Buffer {
-  buf.writeBigUInt64LE(BigInt(state.headOff), at);
-  buf.writeBigUInt64LE(BigInt(state.tailOff), at + 8);
-  buf.writeBigUInt64LE(BigInt(state.tailNextOff), at + 16);
-  buf.writeBigUInt64LE(BigInt(state.oldestSeq), at + 24);
-  buf.writeBigUInt64LE(BigInt(state.newestSeq), at + 32);
+  writeU64(buf, state.headOff, at);
+  writeU64(buf, state.tailOff, at + 8);
+  writeU64(buf, state.tailNextOff, at + 16);
+  writeU64(buf, state.oldestSeq, at + 24);
+  writeU64(buf, state.newestSeq, at + 32);
   return buf;
 }
 

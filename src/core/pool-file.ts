@@ -22,6 +22,7 @@ import {
   ringStateProblem,
 } from "./header.js";
 import { jsonCodec } from "./json-codec.js";
+import { readU64, writeU64 } from "./u64.js";
 import {
   HEADER_BYTES,
   HEADER_USED_BYTES,
@@ -210,17 +211,16 @@ export class PoolFile {
     this.ensureOpen();
     const buf = this.slotBuf;
     if (fs.readSync(this.fd, buf, 0, INDEX_SLOT_BYTES, this.indexSlotOffset(seq)) !== INDEX_SLOT_BYTES) return null;
-    const slotSeq = buf.readBigUInt64LE(0);
-    const ringOff = buf.readBigUInt64LE(8);
-    if (slotSeq !== BigInt(seq) || ringOff >= BigInt(this.geometry.ringSize)) return null;
-    return { seq, ringOff: Number(ringOff) };
+    const ringOff = readU64(buf, 8);
+    if (readU64(buf, 0) !== seq || ringOff >= this.geometry.ringSize) return null;
+    return { seq, ringOff };
   }
 
   writeIndexSlot(seq: number, ringOff: number): void {
     if (this.geometry.indexCapacity === 0) return;
     const buf = Buffer.alloc(INDEX_SLOT_BYTES);
-    buf.writeBigUInt64LE(BigInt(seq), 0);
-    buf.writeBigUInt64LE(BigInt(ringOff), 8);
+    writeU64(buf, seq, 0);
+    writeU64(buf, ringOff, 8);
     this.pwrite(buf, this.indexSlotOffset(seq));
   }
 

@@ -6,7 +6,14 @@
  */
 import type { PayloadCodec } from "./codec.js";
 import { CairnError, ErrorKind } from "./errors.js";
-import { type AppendResult, type Durability, type WriterClock, appendLocked, truncateLocked } from "./append.js";
+import {
+  type AppendResult,
+  type Durability,
+  RingMirror,
+  type WriterMemory,
+  appendLocked,
+  truncateLocked,
+} from "./append.js";
 import { lockExclusive, unlock } from "./lock.js";
 import { type Message, checkNesting, makeMessage } from "./message.js";
 import { type CreatePoolFileOptions, PoolFile } from "./pool-file.js";
@@ -27,7 +34,7 @@ export interface AppendOptions {
 
 export class PoolHandle {
   private readonly file: PoolFile;
-  private readonly clock: WriterClock = { lastSeq: 0, lastTimeNs: 0n };
+  private readonly memory: WriterMemory = { lastSeq: 0, lastTimeNs: 0n, mirror: new RingMirror() };
 
   private constructor(file: PoolFile) {
     this.file = file;
@@ -65,7 +72,7 @@ export class PoolHandle {
     const payloads = inputs.map((input, i) =>
       this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson),
     );
-    const results = this.withLock(() => appendLocked(this.file, payloads, options.durability ?? "fast", this.clock));
+    const results = this.withLock(() => appendLocked(this.file, payloads, options.durability ?? "fast", this.memory));
     return results.map((r: AppendResult, i) => makeMessage(r.seq, r.timeNs, tagLists[i] as string[], inputs[i]?.data));
   }
 
