@@ -223,16 +223,22 @@ describe("pool engine", () => {
     pool.close();
   });
 
-  it("stays valid through a seeded random workload, checked after every step", () => {
+  it("stays valid through a seeded random workload of two writer handles, checked after every step", () => {
     const next = rng(7);
     const pool = newPool(8 * 1024, 16);
+    const other = PoolHandle.open(pool.path); // a second writer: its appends must invalidate the first's ring mirror
+    const written = new Map<number, string>();
     let expectedNewest = 0;
     for (let step = 0; step < 1500; step++) {
       const op = next();
       if (op < 0.7) {
+        const writer = op < 0.55 ? pool : other;
         const n = intBetween(next, 1, 5);
-        const items = Array.from({ length: n }, () => ({ data: "d".repeat(intBetween(next, 0, 600)), tags: ["t"] }));
-        pool.appendBatch(items);
+        const items = Array.from({ length: n }, () => ({
+          data: `${step}:${"d".repeat(intBetween(next, 0, 600))}`,
+          tags: ["t"],
+        }));
+        for (const m of writer.appendBatch(items)) written.set(m.seq, m.data as string);
         expectedNewest += n;
       } else if (op < 0.75) {
         const b = pool.bounds();
@@ -241,12 +247,13 @@ describe("pool engine", () => {
         const b = pool.bounds();
         if (b.newestSeq !== null) {
           const seq = intBetween(next, b.oldestSeq as number, b.newestSeq);
-          assert.equal(pool.get(seq).seq, seq);
+          assert.equal(pool.get(seq).data, written.get(seq));
         }
       }
       const report = pool.validate();
       assert.equal(report.status, "ok", `step ${step}: ${JSON.stringify(report.issues)}`);
       assert.equal(pool.bounds().nextSeq, expectedNewest + 1);
     }
+    other.close();
   });
 });
