@@ -54,7 +54,12 @@ function route() {
   for (const { pattern, view } of routes) {
     const match = pattern.exec(path);
     if (!match) continue;
-    const params = match.slice(1).map(decodeURIComponent);
+    let params;
+    try {
+      params = match.slice(1).map(decodeURIComponent);
+    } catch {
+      break; // a malformed %-escape in the address names nothing
+    }
     document.title = `${view.title(params)} · Cairn`;
     unmount = view.mount(container, params, app) ?? null;
     return;

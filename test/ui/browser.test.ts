@@ -139,10 +139,58 @@ describe("web UI without a token", () => {
   });
 });
 
+describe("web UI with hostile or plentiful content", () => {
+  let server: TestServer;
+  let page: Page;
+  before(async () => {
+    server = await startTestServer();
+    page = await newPage();
+  });
+  after(async () => {
+    await page.close();
+    await server.close();
+  });
+
+  test("markup in message data and tags is shown as text, never parsed", async () => {
+    const payload = '<img src=x onerror="document.body.dataset.pwned=1"><b id="injected">bold</b>';
+    await seedPool(server.url, "hostile", [{ data: { html: payload }, tags: ["<i>tag</i>"] }]);
+    await page.goto(`${server.url}/ui/#/pools/hostile`);
+    const card = page.locator('[data-testid="message-card"][data-seq="1"]');
+    await card.waitFor();
+    await card.click();
+    await card.locator("pre.json").waitFor();
+    assert.match((await card.textContent()) ?? "", /<b id=\\?"injected\\?">bold<\/b>/);
+    assert.equal(await card.locator(".tag").textContent(), "<i>tag</i>");
+    assert.equal(await page.locator("#injected, [data-testid='messages'] img, [data-testid='messages'] i").count(), 0);
+    assert.equal(await page.locator("body[data-pwned]").count(), 0);
+  });
+
+  test("history is bounded: with 100 kept, live messages push the oldest cards out", async () => {
+    const pool = await new Client({ dir: server.dir }).create("plenty", { size: "1M" });
+    await pool.appendBatch(Array.from({ length: 150 }, (_, i) => ({ data: { i } })));
+    await page.goto(`${server.url}/ui/#/pools/plenty`);
+    await page.locator('[data-testid="message-card"][data-seq="150"]').waitFor();
+    await page.locator('[data-testid="history"]').selectOption("100");
+    await countBecomes(page, '[data-testid="message-card"]', 100);
+    await pool.appendBatch(Array.from({ length: 30 }, (_, i) => ({ data: { live: i } })));
+    await page.locator('[data-testid="message-card"][data-seq="180"]').waitFor();
+    await countBecomes(page, '[data-testid="message-card"]', 100);
+    assert.equal(await page.locator('[data-testid="message-card"]').last().getAttribute("data-seq"), "81");
+    await pool.close();
+  });
+
+  test("an address with a malformed escape shows the not-found page instead of failing", async () => {
+    await page.goto(`${server.url}/ui/#/pools/%E0%A4%A`);
+    await page.locator("h1:text('Nothing here')").waitFor();
+  });
+});
+
 describe("web UI with a token", () => {
   test("asks for the token, rejects a wrong one, and loads the catalog with the right one", async () => {
     const server = await startTestServer({ token: "ui-token-123" });
     const page = await newPage();
+    const requests: Array<{ url: string; authorization: string | undefined }> = [];
+    page.on("request", (r) => requests.push({ url: r.url(), authorization: r.headers().authorization }));
     try {
       await seedPool(server.url, "private", [{ data: 1 }], { token: "ui-token-123" });
       await page.goto(`${server.url}/ui/`);
@@ -157,6 +205,21 @@ describe("web UI with a token", () => {
       assert.equal(await dialog.isVisible(), false);
       await page.locator('[data-testid="pool-card"][data-pool="private"]').click();
       await page.locator('[data-testid="message-card"][data-seq="1"]').waitFor();
+      const events = requests.filter((r) => r.url.includes("/v0/ui/pools/private/events"));
+      assert.ok(events.length > 0, "the pool page opened its event stream");
+      assert.ok(
+        events.every((r) => r.authorization === "Bearer ui-token-123"),
+        "the stream sends the token as a header",
+      );
+      assert.deepEqual(
+        requests.filter((r) => r.url.includes("ui-token-123")),
+        [],
+        "the token never appears in a URL",
+      );
+      // Kept for the tab: a reload does not ask again.
+      await page.reload();
+      await page.locator('[data-testid="message-card"][data-seq="1"]').waitFor();
+      assert.equal(await dialog.isVisible(), false);
     } finally {
       await page.close();
       await server.close();
