@@ -103,6 +103,7 @@ describe("cairn serve init and check", () => {
     for (const file of [info.token_file, info.tls_cert, info.tls_key]) {
       assert.equal(fs.statSync(file).mode & 0o777, 0o600, file);
     }
+    assert.equal(fs.statSync(out).mode & 0o777, 0o700, "the directory is private too");
     assert.ok(fs.readFileSync(info.token_file, "utf8").trim().length >= 32);
     assert.match(fs.readFileSync(info.tls_cert, "utf8"), /BEGIN CERTIFICATE/);
     const again = await run(["serve", "init", "--output-dir", out]);
@@ -163,5 +164,20 @@ describe("cairn serve init and check", () => {
     assert.ok(JSON.parse(waived.stdout).check.warnings.length > 0);
     const badOrigin = await run(["--dir", dir, "serve", "check", "--cors-origin", "https://a.example/*"]);
     assert.equal(badOrigin.code, 2);
+  });
+
+  test("--token (the remote-pool flag) is refused, never ignored into a server without a token", async () => {
+    const dir = tempDir();
+    for (const args of [
+      ["serve", "--token", "abc"],
+      ["serve", "check", "--token", "abc"],
+      ["--token", "abc", "serve"],
+    ]) {
+      const r = await run(["--dir", dir, ...args]);
+      assert.equal(r.code, 2, args.join(" "));
+      const error = JSON.parse(r.stderr).error;
+      assert.equal(error.kind, "Usage");
+      assert.match(error.message, /--token-file/);
+    }
   });
 });

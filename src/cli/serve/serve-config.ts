@@ -18,6 +18,8 @@ export interface ServeFlags {
   bind?: string;
   port?: string;
   tokenFile?: string;
+  /** The global `--token` (for remote pools); serve refuses it rather than run without one. */
+  token?: string;
   access?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -62,6 +64,12 @@ function tlsFrom(flags: ServeFlags, bind: string): TlsMaterial | null {
 }
 
 export function serveConfigFrom(flags: ServeFlags): ServeConfig {
+  if (flags.token !== undefined) {
+    // Silently ignoring it would start a server without a token the user believes it has.
+    throw new CairnError(ErrorKind.Usage, "cairn serve takes its token from --token-file, not --token", {
+      hint: "write the token to a file (cairn serve init does) and pass --token-file; a token on the command line is visible to other users",
+    });
+  }
   const access = (flags.access ?? "read-write") as AccessMode;
   if (!ACCESS_MODES.includes(access)) {
     throw new CairnError(ErrorKind.Usage, `--access must be one of ${ACCESS_MODES.join(", ")}, got "${flags.access}"`);
