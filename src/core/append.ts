@@ -9,7 +9,7 @@
  * Timestamps are taken under the lock and never go backwards within a pool.
  */
 import { CairnError, ErrorKind, assert } from "./errors.js";
-import { inspectFrame, payloadByteLength, writeFrame, writeWrapMarker } from "./frame.js";
+import { committedTimestampOf, inspectFrame, payloadByteLength, writeFrame, writeWrapMarker } from "./frame.js";
 import type { RingState } from "./header.js";
 import { F, FRAME_HEADER_BYTES, FrameState, frameBytesFor, payloadBytesMaxFor } from "./layout.js";
 import { type AppendPlan, type FrameLookup, planAppendGroup } from "./plan.js";
@@ -57,10 +57,15 @@ export function checkPayloadSize(pool: PoolFile, payloadBytes: number): void {
  * only while no other writer has appended since (`validForSeq` equals the pool's newest
  * seq, checked under the lock) and is patched with every byte this writer writes.
  */
+const MIRROR_BYTES_MIN = 4 * 1024;
+const MIRROR_BYTES_MAX = 64 * 1024;
+
 export class RingMirror {
-  private buf = Buffer.allocUnsafe(0);
+  private buf = Buffer.allocUnsafe(0); // allocated by the first refill: readers never need it
   private start = 0;
   private length = 0;
+  /** Reads start small after a reset (other writers make the mirror short-lived) and grow. */
+  private readBytes = MIRROR_BYTES_MIN;
   validForSeq = -1;
 
   covers(ringOff: number, bytes: number): boolean {
@@ -73,9 +78,10 @@ export class RingMirror {
   }
 
   refill(pool: PoolFile, ringOff: number): void {
-    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(MIRROR_BYTES);
-    this.length = pool.readRing(ringOff, MIRROR_BYTES, this.buf).length;
+    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(MIRROR_BYTES_MAX);
+    this.length = pool.readRing(ringOff, this.readBytes, this.buf).length;
     this.start = ringOff;
+    this.readBytes = Math.min(this.readBytes * 4, MIRROR_BYTES_MAX);
   }
 
   patch(ringOff: number, bytes: Buffer): void {
@@ -87,10 +93,9 @@ export class RingMirror {
   forget(): void {
     this.length = 0;
     this.validForSeq = -1;
+    this.readBytes = MIRROR_BYTES_MIN;
   }
 }
-
-const MIRROR_BYTES = 64 * 1024;
 
 /** Frame sizes at ring offsets, read under the lock through the writer's mirror. */
 function frameLookup(pool: PoolFile, mirror: RingMirror): FrameLookup {
@@ -166,10 +171,16 @@ function writeIndexSlots(pool: PoolFile, plans: readonly AppendPlan[]): void {
   flush();
 }
 
+/** The newest message's timestamp: remembered, else read from its frame header (2 preads). */
 function newestTimeNs(pool: PoolFile, state: RingState, memory: WriterMemory): bigint {
   if (state.newestSeq === 0) return 0n;
   if (memory.lastSeq === state.newestSeq) return memory.lastTimeNs;
   if (state.oldestSeq === 0) return memory.lastTimeNs;
+  const slot = pool.readIndexSlot(state.newestSeq);
+  if (slot) {
+    const time = committedTimestampOf(pool.readRing(slot.ringOff, FRAME_HEADER_BYTES), state.newestSeq);
+    if (time !== null) return time;
+  }
   const window = new RingWindow(pool, 4096);
   const pos = locate(pool, window, state.newestSeq);
   if (pos === null) return memory.lastTimeNs;

@@ -18,6 +18,19 @@ import {
 } from "./layout.js";
 import { readU64, writeU64 } from "./u64.js";
 
+const FRAME_MAGIC_U32 = Buffer.from(FRAME_MAGIC, "latin1").readUInt32LE(0);
+
+/**
+ * The timestamp in a committed frame's 64-byte header, or null when the bytes are not the
+ * committed frame of `seq`. For writers, which read the newest frame under the lock.
+ */
+export function committedTimestampOf(header: Buffer, seq: number): bigint | null {
+  if (header.length < FRAME_HEADER_BYTES || header.readUInt32LE(F.magic) !== FRAME_MAGIC_U32) return null;
+  if (header.readUInt32LE(F.state) !== FrameState.Committed || readU64(header, F.seq) !== seq) return null;
+  if (~header.readUInt32LE(F.payloadLen) >>> 0 !== header.readUInt32LE(F.payloadLenXor)) return null;
+  return header.readBigUInt64LE(F.timestampNs);
+}
+
 export interface FrameFields {
   seq: number;
   timestampNs: bigint;
@@ -133,7 +146,7 @@ export function inspectFrame(buf: Buffer, at: number, roomInRing: number, checks
   const available = buf.length - at;
   if (roomInRing < FRAME_HEADER_BYTES) return { kind: "bad", problem: "past_ring_end" };
   if (available < FRAME_HEADER_BYTES) return { kind: "bad", problem: "short", needBytes: FRAME_HEADER_BYTES };
-  if (buf.toString("latin1", at + F.magic, at + F.magic + 4) !== FRAME_MAGIC) return { kind: "bad", problem: "magic" };
+  if (buf.readUInt32LE(at + F.magic) !== FRAME_MAGIC_U32) return { kind: "bad", problem: "magic" };
   const state = buf.readUInt32LE(at + F.state);
   if (state > FrameState.Wrap) return { kind: "bad", problem: "state" };
   if (buf.readUInt32LE(at + F.headerLen) !== FRAME_HEADER_BYTES) return { kind: "bad", problem: "header_len" };
