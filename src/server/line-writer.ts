@@ -37,6 +37,11 @@ export class LineWriter {
     return this.closed || this.res.destroyed || this.res.writableEnded;
   }
 
+  /** True while the client is not keeping up: optional extras (SSE info) should be skipped, not queued. */
+  get isBackedUp(): boolean {
+    return this.res.writableNeedDrain || this.drainWaiters.length > 0;
+  }
+
   /** Queues text; resolves once it may be followed by more without overfilling the socket. */
   async write(text: string): Promise<void> {
     if (this.isClosed) return;

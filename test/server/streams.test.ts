@@ -209,6 +209,31 @@ describe("backpressure", () => {
 });
 
 describe("SSE for the UI", () => {
+  test("a client that stops reading an SSE stream gets no more info events queued for it", async () => {
+    const server = await startTestServer({ sseHeartbeatMs: 10 });
+    try {
+      await post(server.url, "/v0/pools", { pool: "stalled", size_bytes: "16M" });
+      const pad = "z".repeat(2000);
+      for (let i = 0; i < 20; i++) {
+        const items = Array.from({ length: 100 }, (_, j) => ({ data: { i: i * 100 + j, pad } }));
+        assert.equal((await post(server.url, "/v0/pools/stalled/append_batch", { items })).status, 200);
+      }
+      const sockets: net.Socket[] = [];
+      server.httpServer.on("connection", (s: net.Socket) => sockets.push(s));
+      const { req, res } = await openTail(server.url, "/v0/ui/pools/stalled/events?since_seq=1");
+      res.pause();
+      await sleep(500);
+      const buffered = () => Math.max(...sockets.map((s) => s.writableLength));
+      const before = buffered();
+      await sleep(1_500); // ~150 heartbeats of ~700 bytes each
+      const grown = buffered() - before;
+      req.destroy();
+      assert.ok(grown < 8 * 1024, `the stalled stream's buffer grew by ${grown} bytes`);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("sends retained history with ids, pool info, and live messages", async () => {
     const server = await startTestServer();
     try {

@@ -37,6 +37,9 @@ export async function handleEvents(
     errorText: (err) => sseEvent("error", errorBody(err)),
     async start(writer, pool, fail) {
       const sendInfo = async () => {
+        // A client that stopped reading gets no more info events until it drains, so a
+        // stalled stream's buffer cannot grow by one event per heartbeat forever.
+        if (writer.isBackedUp) return;
         try {
           const info = await pool.info();
           await writer.write(sseEvent("info", { pool: info, streams: ctx.streams.openOn(poolName) }));
