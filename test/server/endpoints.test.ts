@@ -76,6 +76,7 @@ describe("pool lifecycle endpoints", () => {
   test("create with a bad size or index capacity is Usage (400)", async () => {
     assertEnvelope(await post(server.url, "/v0/pools", { pool: "badsize", size_bytes: "lots" }), 400, "Usage");
     assertEnvelope(await post(server.url, "/v0/pools", { pool: "badidx", index_capacity: -1 }), 400, "Usage");
+    assertEnvelope(await post(server.url, "/v0/pools", { pool: "badidx", index_capacity: "8" }), 400, "Usage");
     assertEnvelope(await post(server.url, "/v0/pools", {}), 400, "Usage");
   });
 });
@@ -129,23 +130,26 @@ describe("message endpoints", () => {
     );
   });
 
-  test("concurrent appends each get their own seq, and one message too large for the pool fails alone", async () => {
+  test("concurrent appends each get their own seq, and a message the api refuses fails alone", async () => {
     await post(server.url, "/v0/pools", { pool: "grouped", size_bytes: 65536 });
+    const bad = [7, 11]; // too large for the pool; an empty tag
     const replies = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         post(server.url, "/v0/pools/grouped/append", {
           data: i === 7 ? { big: "x".repeat(100_000) } : { i },
-          tags: [`t${i % 3}`],
+          tags: i === 11 ? [""] : [`t${i % 3}`],
         }),
       ),
     );
-    assert.equal(replies[7]!.status, 400);
-    assert.equal(replies[7]!.json().error.kind, "Usage");
-    const ok = replies.filter((_, i) => i !== 7).map((r) => r.json().message);
-    assert.ok(replies.every((r, i) => i === 7 || r.status === 200));
+    for (const i of bad) {
+      assert.equal(replies[i]!.status, 400);
+      assert.equal(replies[i]!.json().error.kind, "Usage");
+    }
+    const ok = replies.filter((_, i) => !bad.includes(i)).map((r) => r.json().message);
+    assert.ok(replies.every((r, i) => bad.includes(i) || r.status === 200));
     assert.deepEqual(
       ok.map((m) => m.seq).sort((a, b) => a - b),
-      Array.from({ length: 23 }, (_, i) => i + 1),
+      Array.from({ length: 22 }, (_, i) => i + 1),
     );
     for (const m of ok) {
       const got = (await request(server.url, `/v0/pools/grouped/messages/${m.seq}`)).json().message;
@@ -160,6 +164,16 @@ describe("message endpoints", () => {
     assertEnvelope(await post(server.url, "/v0/pools/strict/append", { data: 1, tags: [""] }), 400, "Usage");
     assertEnvelope(await post(server.url, "/v0/pools/strict/append", { data: 1, durability: "forever" }), 400, "Usage");
     assertEnvelope(await post(server.url, "/v0/pools/nopool/append", { data: 1 }), 404, "NotFound");
+  });
+
+  test("truncate drops the messages before before_seq, and refuses a missing or bad one with Usage (400)", async () => {
+    await seedPool(server.url, "trunc", [{ data: 1 }, { data: 2 }, { data: 3 }]);
+    assertEnvelope(await post(server.url, "/v0/pools/trunc/truncate", {}), 400, "Usage");
+    assertEnvelope(await post(server.url, "/v0/pools/trunc/truncate", { before_seq: 0 }), 400, "Usage");
+    assertEnvelope(await post(server.url, "/v0/pools/trunc/truncate", { before_seq: "2" }), 400, "Usage");
+    const r = await post(server.url, "/v0/pools/trunc/truncate", { before_seq: 3 });
+    assert.deepEqual(r.json(), { dropped: 2 });
+    assert.equal((await request(server.url, "/v0/pools/trunc/info")).json().pool.bounds.oldest, 3);
   });
 
   test("get answers NotFound for a seq that is not retained and Usage for a non-number", async () => {

@@ -2,6 +2,7 @@
  * Message endpoints: append one (`{data, tags?, durability?}`), append a batch
  * (`{items:[{data, tags?}], durability?}`, Cairn extension, atomic with respect to other
  * writers) and get one by seq. Replies carry the wire envelope with byte-sorted keys.
+ * Only the wire shape is checked here; what a valid message, tag or seq is, the api decides.
  */
 import type * as http from "node:http";
 import type { BatchItem, Durability } from "../../api/types.js";
@@ -17,12 +18,9 @@ function durabilityFrom(body: Record<string, unknown>): Durability | undefined {
   return durability;
 }
 
+/** `null` is absent; anything else goes to the api, which owns the rule for tags. */
 function tagsFrom(value: unknown): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((t) => typeof t !== "string" || t.length === 0)) {
-    throw usage("tags must be an array of non-empty strings");
-  }
-  return value as string[];
+  return value === undefined || value === null ? undefined : (value as string[]);
 }
 
 export async function appendMessage(

@@ -4,7 +4,7 @@
  */
 import type * as http from "node:http";
 import type { PoolInfo } from "../../api/types.js";
-import { CairnError, ErrorKind } from "../../core/errors.js";
+import { ErrorKind } from "../../core/errors.js";
 import { readJsonObject } from "../json-body.js";
 import { PoolHandles } from "../pool-handles.js";
 import { sendJson, usage } from "../respond.js";
@@ -37,10 +37,8 @@ export async function createPool(
 ): Promise<void> {
   const body = await readJsonObject(req, ctx.bodyBytesMax);
   const name = PoolHandles.checkName(body.pool);
-  const indexCapacity = body.index_capacity;
-  if (indexCapacity !== undefined && !(Number.isSafeInteger(indexCapacity) && (indexCapacity as number) >= 0)) {
-    throw usage("index_capacity must be a non-negative integer");
-  }
+  // The api checks the size and index capacity (one rule for every surface).
+  const indexCapacity = body.index_capacity ?? undefined;
   const size = sizeFrom(body);
   const pool = await ctx.pools.create(name, {
     ...(size === undefined ? {} : { size }),
@@ -78,10 +76,7 @@ export async function truncatePool(
   name: string,
 ): Promise<void> {
   const body = await readJsonObject(req, ctx.bodyBytesMax);
-  const beforeSeq = body.before_seq;
-  if (!Number.isSafeInteger(beforeSeq) || (beforeSeq as number) < 1) {
-    throw new CairnError(ErrorKind.Usage, "before_seq must be an integer >= 1");
-  }
+  if (!("before_seq" in body)) throw usage('the body needs "before_seq", the first seq to keep');
   const pool = await ctx.pools.open(name);
-  sendJson(res, 200, { dropped: await pool.truncate(beforeSeq as number) });
+  sendJson(res, 200, { dropped: await pool.truncate(body.before_seq as number) });
 }
