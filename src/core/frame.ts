@@ -62,8 +62,11 @@ export function writeFrame(
 ): number {
   const total = frameBytesFor(payloadLen);
   const payloadAt = at + FRAME_HEADER_BYTES;
-  if (typeof fields.payload === "string") buf.write(fields.payload, payloadAt, payloadLen, "utf8");
-  else fields.payload.copy(buf, payloadAt);
+  if (typeof fields.payload === "string") {
+    // As many bytes as UTF-16 units means every character is ASCII: a plain copy will do.
+    if (payloadLen === fields.payload.length) buf.write(fields.payload, payloadAt, payloadLen, "latin1");
+    else buf.write(fields.payload, payloadAt, payloadLen, "utf8");
+  } else fields.payload.copy(buf, payloadAt);
   buf.fill(0, at + F.checksum + 4, payloadAt);
   writeFrameHeader(buf, at, fields.seq, fields.timestampNs, payloadLen, state);
   buf.writeUInt32LE(
