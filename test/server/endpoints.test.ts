@@ -128,6 +128,16 @@ describe("message endpoints", () => {
       r.json().messages.map((m: { seq: number }) => m.seq),
       [1, 2],
     );
+    for (const body of [
+      {},
+      { items: {} },
+      { items: [{ tags: ["x"] }] },
+      { items: [1] },
+      { items: [], durability: "x" },
+    ]) {
+      assertEnvelope(await post(server.url, "/v0/pools/batch/append_batch", body), 400, "Usage");
+    }
+    assert.equal((await request(server.url, "/v0/pools/batch/info")).json().pool.metrics.message_count, 2);
   });
 
   test("concurrent appends each get their own seq, and a message the api refuses fails alone", async () => {
