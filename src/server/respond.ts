@@ -2,7 +2,8 @@
  * Writing responses: JSON bodies and the `{"error":{…}}` envelope. Every response carries
  * the protocol version header. An error's HTTP status comes from its ErrorKind; the only
  * refinements are 401 (Permission without valid credentials), 405 and 413 (Usage), which
- * a thrown HttpError names explicitly. Stack traces never reach the wire.
+ * a thrown HttpError names explicitly (408 and 431 come from node's parser, answered in
+ * server.ts). Stack traces never reach the wire.
  */
 import type * as http from "node:http";
 import { CairnError, ErrorKind, httpStatusFor, toCairnError } from "../core/errors.js";

@@ -1,12 +1,14 @@
 /**
  * TLS material: a certificate and key read from PEM files, or a self-signed pair made
- * with the `openssl` command (Node has no certificate generator) for loopback names.
+ * with the `openssl` command (Node has no certificate generator) for loopback names. A pair
+ * that TLS cannot use (bad PEM, key of another certificate) is Usage when it is loaded.
  * Key files are written with mode 0600.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as nodePath from "node:path";
+import * as tls from "node:tls";
 import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 
 export interface TlsMaterial {
@@ -29,6 +31,15 @@ export function loadTls(certPath: string, keyPath: string): TlsMaterial {
   if (!cert.includes("BEGIN CERTIFICATE"))
     throw new CairnError(ErrorKind.Usage, "not a PEM certificate", { path: certPath });
   if (!key.includes("PRIVATE KEY")) throw new CairnError(ErrorKind.Usage, "not a PEM private key", { path: keyPath });
+  try {
+    // What the server would do at start-up: a broken PEM or a key of another certificate fails here.
+    tls.createSecureContext({ cert, key });
+  } catch (err) {
+    throw new CairnError(ErrorKind.Usage, `the TLS certificate and key cannot be used: ${(err as Error).message}`, {
+      path: certPath,
+      hint: "pass the certificate and the private key that belongs to it (cairn serve init writes a pair)",
+    });
+  }
   return { cert, key, source: certPath };
 }
 

@@ -162,7 +162,7 @@ describe("TLS", () => {
     }
   });
 
-  test("loadTls refuses files that are not PEM", () => {
+  test("loadTls refuses files that are not PEM, broken PEM, and a key of another certificate", () => {
     const dir = tempDir();
     const file = path.join(dir, "junk.pem");
     fs.writeFileSync(file, "junk");
@@ -170,5 +170,18 @@ describe("TLS", () => {
       () => loadTls(file, file),
       (err: CairnError) => err.kind === "Usage",
     );
+    const one = makeCertificate();
+    const other = makeCertificate();
+    assert.throws(
+      () => loadTls(one.certPath, other.keyPath),
+      (err: CairnError) => err.kind === "Usage" && /cannot be used/.test(err.message),
+    );
+    const broken = path.join(dir, "broken.pem");
+    fs.writeFileSync(broken, "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
+    assert.throws(
+      () => loadTls(broken, one.keyPath),
+      (err: CairnError) => err.kind === "Usage",
+    );
+    assert.equal(loadTls(one.certPath, one.keyPath).cert, one.cert);
   });
 });
