@@ -70,5 +70,11 @@ export function parseDurationNs(text: string): bigint {
 
 /** `--since` accepts a duration ago (`5m`) or an RFC 3339 time. */
 export function parseSinceNs(text: string, now: bigint = nowNs()): bigint {
-  return DURATION.test(text.trim()) ? now - parseDurationNs(text) : parseTimeNs(text);
+  if (DURATION.test(text.trim())) return now - parseDurationNs(text);
+  if (!/^\s*\d{4}-/.test(text))
+    throw new CairnError(
+      ErrorKind.Usage,
+      `invalid time "${text}" (expected a duration ago such as 5m, or an RFC 3339 time such as 2025-12-05T10:15:30Z)`,
+    );
+  return parseTimeNs(text);
 }

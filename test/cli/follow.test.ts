@@ -93,7 +93,10 @@ describe("cairn follow", () => {
     assert.equal(future.stdout, "");
     const bad = await runCli(["follow", "p", "--since", "yesterday"], { dir });
     assert.equal(bad.code, 2);
-    assert.match(errorOf(bad).message, /^--since: /);
+    assert.match(
+      errorOf(bad).message,
+      /^--since: invalid time "yesterday" \(expected a duration ago such as 5m, or an RFC 3339/,
+    );
     assert.match(errorOf(bad).hint ?? "", /duration ago \(30s, 5m/);
     const both = await runCli(["follow", "p", "--tail", "1", "--from", "1"], { dir });
     assert.equal(both.code, 2);
