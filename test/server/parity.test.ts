@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Client } from "../../src/api/client.js";
+import type { PoolInfo } from "../../src/api/types.js";
 import { CairnError } from "../../src/core/errors.js";
 import { type Message, messageToWire } from "../../src/core/message.js";
 import { type CliResult, newPoolDir, runCli } from "../cli/cli-harness.js";
@@ -18,7 +19,14 @@ interface Seen {
   tags: string[];
   data: unknown;
 }
-type Outcome = { ok: Seen[] } | { error: string };
+type Outcome<T = Seen[]> = { ok: T } | { error: string };
+/** What `pool info` says about a pool, in terms every surface shares. */
+interface Facts {
+  file_size: number;
+  oldest: number | null;
+  newest: number | null;
+  count: number;
+}
 
 interface Surface {
   name: string;
@@ -27,6 +35,8 @@ interface Surface {
   fetch(pool: string, seq: number): Promise<Outcome>;
   /** Retained messages from `from`, ending at the current end. */
   read(pool: string, options: { fromSeq?: number; last?: number; tag?: string; gapError?: boolean }): Promise<Outcome>;
+  info(pool: string): Promise<Outcome<Facts>>;
+  remove(pool: string): Promise<Outcome<[]>>;
 }
 
 function seen(wire: { seq: number; meta: { tags: string[] }; data: unknown }): Seen {
@@ -38,11 +48,19 @@ function cli(args: string[], input?: string): Promise<CliResult> {
   return runCli(args, { dir: newPoolDir(), input: input ?? "" });
 }
 
-function cliOutcome(
+function facts(info: PoolInfo): Facts {
+  const { file_size, bounds, metrics } = info;
+  return { file_size, oldest: bounds.oldest, newest: bounds.newest, count: metrics.message_count };
+}
+
+function cliOutcome<T = Seen[]>(
   r: { code: number | null; stdout: string; stderr: string },
-  parse: (out: string) => Seen[],
-): Outcome {
+  parse: (out: string) => T,
+): Outcome<T> {
   if (r.code !== 0) {
+    // `pool delete` reports a failed pool on stdout (`{"deleted":[],"failed":[{pool, error}]}`).
+    const failed = r.stdout.startsWith('{"deleted"') ? JSON.parse(r.stdout).failed[0] : undefined;
+    if (failed) return { error: failed.error.kind };
     const line = r.stderr.split("\n").find((l) => l.startsWith('{"error"'));
     assert.ok(line, `no error envelope on stderr: ${r.stderr}`);
     return { error: JSON.parse(line).error.kind };
@@ -94,10 +112,13 @@ function cliSurface(name: string, refFor: (pool: string) => string): Surface {
       if (o.gapError) args.push("--gap", "error");
       return cliOutcome(await cli(args), jsonLineMessages);
     },
+    info: async (pool) =>
+      cliOutcome(await cli(["pool", "info", refFor(pool), "--json"]), (out) => facts(JSON.parse(out))),
+    remove: async (pool) => cliOutcome(await cli(["pool", "delete", refFor(pool), "--json"]), (): [] => []),
   };
 }
 
-async function apiOutcome(run: () => Promise<Seen[]>): Promise<Outcome> {
+async function apiOutcome<T = Seen[]>(run: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: await run() };
   } catch (err) {
@@ -138,6 +159,18 @@ function apiSurface(dir: string): Surface {
           out.push(toSeen(m));
         return out;
       }),
+    info: (pool) =>
+      apiOutcome(async () => {
+        const p = await client.open(pool);
+        const info = await p.info();
+        await p.close();
+        return facts(info);
+      }),
+    remove: (pool) =>
+      apiOutcome(async (): Promise<[]> => {
+        await client.delete(pool);
+        return [];
+      }),
   };
 }
 
@@ -155,13 +188,13 @@ describe("parity: api, CLI on a path, CLI on a URL", () => {
   });
   after(() => server.close());
 
-  async function same(step: string, run: (s: Surface) => Promise<Outcome>): Promise<Outcome> {
-    const outcomes: Outcome[] = [];
+  async function same<T>(step: string, run: (s: Surface) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const outcomes: Outcome<T>[] = [];
     for (const surface of surfaces) outcomes.push(await run(surface));
     for (let i = 1; i < outcomes.length; i++) {
       assert.deepEqual(outcomes[i], outcomes[0], `${step}: ${surfaces[i]!.name} differs from ${surfaces[0]!.name}`);
     }
-    return outcomes[0] as Outcome;
+    return outcomes[0] as Outcome<T>;
   }
 
   test("the same scenario gives the same messages and error kinds on every surface", async () => {
@@ -206,5 +239,12 @@ describe("parity: api, CLI on a path, CLI on a URL", () => {
     });
     const lenient = await same("read with gap continue", (s) => s.read("parity", { fromSeq: 1 }));
     assert.ok("ok" in lenient && lenient.ok.length > 0 && lenient.ok[0]!.seq > 1);
+
+    const described = await same("pool info", (s) => s.info("parity"));
+    assert.ok("ok" in described && described.ok.newest === 43 && described.ok.file_size === 16384);
+    assert.deepEqual(await same("info on a missing pool", (s) => s.info("absent")), { error: "NotFound" });
+    assert.deepEqual(await same("delete", (s) => s.remove("parity")), { ok: [] });
+    assert.deepEqual(await same("delete again", (s) => s.remove("parity")), { error: "NotFound" });
+    assert.deepEqual(await same("fetch after delete", (s) => s.fetch("parity", 43)), { error: "NotFound" });
   });
 });
