@@ -123,6 +123,24 @@ describe("cairn serve init and check", () => {
     assert.deepEqual(report.cors_origins, ["https://a.example"]);
     assert.equal(report.limits.body_bytes_max, 1024 * 1024);
     assert.equal(report.limits.concurrent_streams_max, 64);
+    const tuned = await run(["--dir", dir, "serve", "check", "--body-limit", "4M", "--max-tails", "8"]);
+    assert.deepEqual(
+      [
+        JSON.parse(tuned.stdout).check.limits.body_bytes_max,
+        JSON.parse(tuned.stdout).check.limits.concurrent_streams_max,
+      ],
+      [4 * 1024 * 1024, 8],
+    );
+    for (const flags of [
+      ["--body-limit", "1G"],
+      ["--body-limit", "10"],
+      ["--max-tails", "0"],
+      ["--port", "70000"],
+    ]) {
+      const bad = await run(["--dir", dir, "serve", "check", ...flags]);
+      assert.equal(bad.code, 2, flags.join(" "));
+      assert.equal(JSON.parse(bad.stderr).error.kind, "Usage");
+    }
   });
 
   test("a non-loopback bind needs --allow-non-loopback, then a token and TLS for writes, unless waived", async () => {

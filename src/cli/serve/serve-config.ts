@@ -51,6 +51,18 @@ function integerFlag(text: string, name: string, min: number, max: number): numb
   return value;
 }
 
+/** Bodies are held in memory while parsed, so the limit itself is bounded. */
+const BODY_LIMIT_MAX = 256 * 1024 * 1024;
+
+function bodyLimitFrom(text: string | undefined): number {
+  if (text === undefined) return BODY_BYTES_MAX_DEFAULT;
+  const bytes = parseSize(text);
+  if (bytes < 1024 || bytes > BODY_LIMIT_MAX) {
+    throw new CairnError(ErrorKind.Usage, `--body-limit must be between 1K and 256M, got "${text}"`);
+  }
+  return bytes;
+}
+
 function tlsFrom(flags: ServeFlags, bind: string): TlsMaterial | null {
   if (flags.tlsSelfSigned && (flags.tlsCert || flags.tlsKey)) {
     throw new CairnError(ErrorKind.Usage, "use either --tls-self-signed or --tls-cert/--tls-key, not both");
@@ -83,7 +95,7 @@ export function serveConfigFrom(flags: ServeFlags): ServeConfig {
     access,
     tls: tlsFrom(flags, bind),
     corsOrigins: flags.corsOrigin ?? [],
-    bodyBytesMax: flags.bodyLimit === undefined ? BODY_BYTES_MAX_DEFAULT : parseSize(flags.bodyLimit),
+    bodyBytesMax: bodyLimitFrom(flags.bodyLimit),
     streamSlotsMax:
       flags.maxTails === undefined ? STREAM_SLOTS_MAX_DEFAULT : integerFlag(flags.maxTails, "--max-tails", 1, 4096),
     allowNonLoopback: flags.allowNonLoopback === true,
