@@ -4,6 +4,7 @@
  * process to its delivery by a follow in another, at 1,000 messages per second.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Client } from "../../src/api/client.js";
 import { PoolHandle } from "../../src/core/pool.js";
@@ -31,9 +32,17 @@ const isReady = (msg: unknown): msg is "ready" => msg === "ready";
 const isTiming = (msg: unknown): msg is { start: string; end: string } =>
   typeof msg === "object" && msg !== null && "start" in msg;
 
-async function aggregateAppendRate(ctx: BenchContext, file: string, perWriter: number): Promise<number> {
-  PoolHandle.create(file, { sizeBytes: 64 * 1024 * 1024 }).close();
-  const children = Array.from({ length: 4 }, () => worker(ctx.root, "appender", [file, String(perWriter), "970"]));
+async function aggregateAppendRate(
+  ctx: BenchContext,
+  mode: "pool" | "raw",
+  file: string,
+  perWriter: number,
+): Promise<number> {
+  if (mode === "pool") PoolHandle.create(file, { sizeBytes: 64 * 1024 * 1024 }).close();
+  else fs.writeFileSync(file, Buffer.alloc(16 * 1024 * 1024));
+  const children = Array.from({ length: 4 }, () =>
+    worker(ctx.root, "appender", [mode, file, String(perWriter), "970"]),
+  );
   await Promise.all(children.map((c) => once(c, isReady)));
   const timings = children.map((c) => once(c, isTiming));
   for (const c of children) c.send("go");
@@ -68,15 +77,25 @@ async function followLatencies(ctx: BenchContext, dir: string, count: number): P
 export async function run(ctx: BenchContext): Promise<LaneResult[]> {
   const perWriter = ctx.quick ? 5_000 : 25_000;
   const rates: number[] = [];
-  for (let r = 0; r < 5; r++)
-    rates.push(await aggregateAppendRate(ctx, path.join(ctx.tmpDir, `w${r}.cairn`), perWriter));
+  const rawRates: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    rates.push(await aggregateAppendRate(ctx, "pool", path.join(ctx.tmpDir, `w${r}.cairn`), perWriter));
+    rawRates.push(await aggregateAppendRate(ctx, "raw", path.join(ctx.tmpDir, `raw${r}`), perWriter));
+  }
 
   const latencies = await followLatencies(ctx, ctx.tmpDir, ctx.quick ? 1_000 : 5_000);
   return [
     {
+      name: "baseline_flock_pwrite_1k_4w",
+      value: median(rawRates),
+      unit: "writes/s",
+      note: "4 processes, each write a flock + one pwrite of 1 KiB + unlock: the limit of a lock per message",
+    },
+    {
       name: "append_1k_fast_4w",
       value: median(rates),
       unit: "msg/s",
+      baseline: "baseline_flock_pwrite_1k_4w",
       target: ">= 100000",
       note: "4 writer processes, one lock per message, aggregate from first start to last finish",
     },
