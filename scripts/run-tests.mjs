@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Runs every compiled test file under dist/test with node:test. Node 20's `--test` neither
 // expands globs nor finds .ts files, so the files are listed here explicitly, and the run
-// fails when it finds no test at all. Usage: node scripts/run-tests.mjs [filter…]
+// fails when it finds no test at all. Usage: node scripts/run-tests.mjs [filter…], where a
+// filter is part of a test file's path, from the source tree (test/cli/follow) or dist/test.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const testDir = join(root, "dist", "test");
-const filters = process.argv.slice(2);
+const filters = process.argv.slice(2).map((f) => f.replace(/^(\.\/)?(dist\/)?test\//, "").replace(/\.ts$/, ""));
 
 function walk(dir) {
   const out = [];
@@ -24,7 +25,8 @@ const files = walk(testDir)
   .filter((f) => filters.length === 0 || filters.some((x) => relative(testDir, f).includes(x)))
   .sort();
 if (files.length === 0) {
-  console.error("no test files found under dist/test (did the build run?)");
+  const which = filters.length > 0 ? ` matching ${filters.join(", ")}` : "";
+  console.error(`no test files found under dist/test${which} (did the build run?)`);
   process.exit(1);
 }
 

@@ -10,6 +10,8 @@ import type { PoolStats } from "../core/stats.js";
 import type { ValidationReport } from "../core/validate.js";
 
 export type { Durability, GapPolicy, Message, ValidationReport };
+/** Checks a durability from outside (an HTTP body, a flag): absent is fast, else Usage. */
+export { durabilityOf } from "../core/append.js";
 /** Pool description in the reference's PoolInfo shape (snake_case, as on the wire). */
 export type PoolInfo = PoolStats;
 

@@ -20,6 +20,14 @@ import { writeU64 } from "./u64.js";
 
 export type Durability = "fast" | "flush";
 
+/** The durability asked for, checked: absent means fast. */
+export function durabilityOf(value: unknown): Durability {
+  if (value === undefined || value === null) return "fast";
+  if (value !== "fast" && value !== "flush")
+    throw new CairnError(ErrorKind.Usage, `durability must be fast or flush, not ${JSON.stringify(value)}`);
+  return value;
+}
+
 export interface EncodedMessage {
   payload: Buffer;
 }

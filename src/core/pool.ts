@@ -12,6 +12,7 @@ import {
   RingMirror,
   type WriterMemory,
   appendLocked,
+  durabilityOf,
   truncateLocked,
 } from "./append.js";
 import { lockExclusive, unlock } from "./lock.js";
@@ -72,7 +73,8 @@ export class PoolHandle {
     const payloads = inputs.map((input, i) =>
       this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson),
     );
-    const results = this.withLock(() => appendLocked(this.file, payloads, options.durability ?? "fast", this.memory));
+    const durability = durabilityOf(options.durability);
+    const results = this.withLock(() => appendLocked(this.file, payloads, durability, this.memory));
     return results.map((r: AppendResult, i) => makeMessage(r.seq, r.timeNs, tagLists[i] as string[], inputs[i]?.data));
   }
 
@@ -122,7 +124,8 @@ export class PoolHandle {
   truncate(beforeSeq: number, options: AppendOptions = {}): number {
     if (!Number.isSafeInteger(beforeSeq) || beforeSeq < 1)
       throw new CairnError(ErrorKind.Usage, `invalid seq ${beforeSeq}`);
-    return this.withLock(() => truncateLocked(this.file, beforeSeq, options.durability ?? "fast"));
+    const durability = durabilityOf(options.durability);
+    return this.withLock(() => truncateLocked(this.file, beforeSeq, durability));
   }
 
   stats(): PoolStats {

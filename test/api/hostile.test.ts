@@ -61,4 +61,13 @@ describe("hostile and careless input", { timeout: 30_000 }, () => {
       isKind("NotFound"),
     );
   });
+
+  it("refuses an unknown durability with Usage instead of treating it as fast", async () => {
+    const pool = await new Client({ dir: tempDir() }).create("d", { size: "64K" });
+    const sometimes = { durability: "sometimes" } as unknown as { durability: "fast" };
+    await assert.rejects(pool.append({ a: 1 }, sometimes), /durability must be fast or flush, not "sometimes"/);
+    await assert.rejects(pool.appendBatch([{ data: 1 }], sometimes), isKind("Usage"));
+    assert.equal((await pool.info()).metrics.message_count, 0);
+    await pool.close();
+  });
 });

@@ -5,17 +5,14 @@
  * Only the wire shape is checked here; what a valid message, tag or seq is, the api decides.
  */
 import type * as http from "node:http";
-import type { BatchItem, Durability } from "../../api/types.js";
+import { type BatchItem, type Durability, durabilityOf } from "../../api/types.js";
 import { messageToWire } from "../../core/message.js";
 import { readJsonObject } from "../json-body.js";
 import { sendJson, usage } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
 
 function durabilityFrom(body: Record<string, unknown>): Durability | undefined {
-  const durability = body.durability;
-  if (durability === undefined || durability === null) return undefined;
-  if (durability !== "fast" && durability !== "flush") throw usage(`durability must be fast or flush`);
-  return durability;
+  return body.durability === undefined || body.durability === null ? undefined : durabilityOf(body.durability);
 }
 
 /** `null` is absent; anything else goes to the api, which owns the rule for tags. */
