@@ -27,6 +27,8 @@ export interface ServeConfig {
   sseHeartbeatMs: number;
   /** How long a request may take to arrive in full before it is answered 408 (default 30 s). */
   requestTimeoutMs?: number;
+  /** Open connections at most; a connection beyond it is closed at once (default 1024). */
+  connectionsMax?: number;
 }
 
 export function isLoopback(host: string): boolean {

@@ -21,6 +21,7 @@ import { StreamSlots } from "./stream-slots.js";
 import { UiAssets, defaultUiDir } from "./ui-assets.js";
 
 const REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
+const CONNECTIONS_MAX_DEFAULT = 1024;
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:9700`. */
@@ -137,6 +138,8 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(20_000, requestTimeoutMs);
   server.keepAliveTimeout = 5_000;
+  // Idle keep-alive sockets are cheap but not free: bound them so a flood cannot exhaust fds.
+  server.maxConnections = config.connectionsMax ?? CONNECTIONS_MAX_DEFAULT;
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
     const [status, message] = clientErrorAnswer(err.code);
