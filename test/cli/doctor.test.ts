@@ -101,4 +101,24 @@ describe("cairn doctor", () => {
     const missing = await runCli(["doctor", "ghost"], { dir });
     assert.equal(missing.code, 3);
   });
+
+  it("reports a missing pool among others and still checks the rest", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "a");
+    await createPool(dir, "b");
+    const r = await runCli(["--json", "doctor", "a", "ghost", "b"], { dir });
+    assert.equal(r.code, 3, r.stderr);
+    const { reports } = JSON.parse(r.stdout) as {
+      reports: { pool_ref: string; status: string; issues: { code: string }[] }[];
+    };
+    assert.deepEqual(
+      reports.map((x) => [x.pool_ref, x.status]),
+      [
+        ["a", "ok"],
+        ["ghost", "error"],
+        ["b", "ok"],
+      ],
+    );
+    assert.equal(reports[1]?.issues[0]?.code, "not_found");
+  });
 });

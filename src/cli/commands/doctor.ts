@@ -13,6 +13,7 @@ import { paint, printJson } from "../output.js";
 export interface DoctorReport {
   pool_ref: string;
   path: string | null;
+  /** `error`: the pool could not be checked at all (missing, unreadable, locked). */
   status: "ok" | "warning" | "corrupt" | "error";
   last_good_seq: number | null;
   message_count: number | null;
@@ -45,7 +46,7 @@ async function examine(command: Command, ref: string, label: string): Promise<Do
   } catch (err) {
     const error = toCairnError(err, path ? { path } : {});
     const opening = error.kind === ErrorKind.Corrupt || /format|magic|version/i.test(error.message);
-    if (!opening && error.kind !== ErrorKind.Usage) throw error;
+    if (!opening && error.kind !== ErrorKind.Usage) return unchecked(label, path, error);
     const issue: ValidationIssue = { code: "open_failed", severity: "error", message: error.message };
     if (error.offset !== undefined) issue.offset = error.offset;
     return {
@@ -61,6 +62,27 @@ async function examine(command: Command, ref: string, label: string): Promise<Do
       ],
     };
   }
+}
+
+/** A pool doctor could not look at; the others are still checked. */
+function unchecked(label: string, path: string | null, error: CairnError): DoctorReport & { kind: ErrorKind } {
+  return {
+    pool_ref: label,
+    path: error.path ?? path,
+    status: "error",
+    last_good_seq: null,
+    message_count: null,
+    issue_count: 1,
+    issues: [
+      {
+        code: error.kind === ErrorKind.NotFound ? "not_found" : "unreadable",
+        severity: "error",
+        message: error.message,
+      },
+    ],
+    remediation_hints: error.hint ? [error.hint] : [],
+    kind: error.kind,
+  };
 }
 
 function printReport(report: DoctorReport): void {
@@ -88,7 +110,7 @@ export async function runDoctor(refs: string[], options: { all?: boolean }, comm
     : refs.map((ref) => ({ ref, label: ref }));
   const json = globalOptionsOf(command).json === true;
   const progress = options.all === true && process.stderr.isTTY === true;
-  const reports: DoctorReport[] = [];
+  const reports: (DoctorReport & { kind?: ErrorKind })[] = [];
   for (const [i, { ref, label }] of targets.entries()) {
     if (progress) process.stderr.write(`\r\u001b[2Kchecking ${i + 1}/${targets.length} ${label}`);
     const report = await examine(command, ref, label);
@@ -99,11 +121,16 @@ export async function runDoctor(refs: string[], options: { all?: boolean }, comm
     }
   }
   if (progress) process.stderr.write("\r\u001b[2K");
-  if (json) printJson({ reports });
+  if (json) printJson({ reports: reports.map(({ kind: _kind, ...report }) => report) });
   else if (options.all && targets.length === 0) process.stdout.write("no pools to check\n");
   else if (reports.length > 1) {
     const bad = reports.filter((r) => r.status === "corrupt").length;
-    process.stdout.write(`${reports.length} pool(s) checked, ${bad} corrupt\n`);
+    const unreadable = reports.filter((r) => r.status === "error").length;
+    const also = unreadable > 0 ? `, ${unreadable} could not be checked` : "";
+    process.stdout.write(`${reports.length} pool(s) checked, ${bad} corrupt${also}\n`);
   }
+  // Corruption outranks the rest; otherwise the first pool that could not be checked decides.
+  const failed = reports.find((r) => r.kind !== undefined);
   if (reports.some((r) => r.status === "corrupt")) process.exitCode = exitCodeFor(ErrorKind.Corrupt);
+  else if (failed?.kind !== undefined) process.exitCode = exitCodeFor(failed.kind);
 }
