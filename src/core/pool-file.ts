@@ -230,6 +230,19 @@ export class PoolFile {
     this.pwrite(slots, this.indexSlotOffset(firstSeq));
   }
 
+  /**
+   * Reads the slots of consecutive seqs from `firstSeq`, as many as fit in `into` without
+   * wrapping past the last slot; returns the bytes read (whole slots only).
+   */
+  readIndexRun(firstSeq: number, into: Buffer): Buffer {
+    if (this.geometry.indexCapacity === 0) return into.subarray(0, 0);
+    this.ensureOpen();
+    const slotsLeft = this.geometry.indexCapacity - (firstSeq % this.geometry.indexCapacity);
+    const wanted = Math.min(Math.floor(into.length / INDEX_SLOT_BYTES), slotsLeft) * INDEX_SLOT_BYTES;
+    const got = fs.readSync(this.fd, into, 0, wanted, this.indexSlotOffset(firstSeq));
+    return into.subarray(0, got - (got % INDEX_SLOT_BYTES));
+  }
+
   indexSlotOffset(seq: number): number {
     return INDEX_OFFSET + (seq % this.geometry.indexCapacity) * INDEX_SLOT_BYTES;
   }
