@@ -182,6 +182,25 @@ describe("pool engine", () => {
     assert.equal(pool.validate().status, "warning");
   });
 
+  it("reports every misdirected index slot, including those past the first 4,096, as a warning", () => {
+    const pool = newPool(1024 * 1024, 8192);
+    for (let i = 0; i < 6000; i += 500) pool.appendBatch(Array.from({ length: 500 }, (_, j) => ({ data: i + j })));
+    const file = pool.poolFile;
+    file.writeIndexSlot(30, 0);
+    file.writeIndexSlot(5000, 0);
+    file.writeIndexSlot(5001 + 8192, 1); // 5001's slot now names another seq: not a lookup for 5001, no warning
+    const report = pool.validate();
+    assert.equal(report.status, "warning");
+    assert.deepEqual(
+      report.issues.map((i) => [i.code, i.seq]),
+      [
+        ["index_slot", 30],
+        ["index_slot", 5000],
+      ],
+    );
+    assert.equal(report.lastGoodSeq, 6000);
+  });
+
   it("never returns a frame that was written but not published (its writer may have died)", () => {
     const pool = newPool(64 * 1024);
     pool.append({ data: "published" });
