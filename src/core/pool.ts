@@ -33,6 +33,10 @@ export interface AppendOptions {
   durability?: Durability;
 }
 
+/** How long validate leaves the lock to writers between runs of frames (see validatePool). */
+const VALIDATE_PAUSE_MS = 1;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 export class PoolHandle {
   private readonly file: PoolFile;
   private readonly memory: WriterMemory = { lastSeq: 0, lastTimeNs: 0n, mirror: new RingMirror() };
@@ -132,9 +136,18 @@ export class PoolHandle {
     return poolStats(this.file);
   }
 
-  /** A full scan under the writer lock, so the report describes one consistent moment. */
+  /**
+   * A full scan under the writer lock, released briefly every few thousand frames so that
+   * writers are not stalled for the whole scan (see validatePool).
+   */
   validate(): ValidationReport {
-    return this.withLock(() => validatePool(this.file));
+    const relock = () => {
+      unlock(this.file.fd, this.file.path);
+      // flock is not fair: taking it straight back would beat the writers it just woke.
+      Atomics.wait(PAUSE, 0, 0, VALIDATE_PAUSE_MS);
+      lockExclusive(this.file.fd, this.file.path);
+    };
+    return this.withLock(() => validatePool(this.file, { relock }));
   }
 
   close(): void {

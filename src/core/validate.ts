@@ -1,7 +1,12 @@
 /**
  * The full-pool validator behind `doctor`: walks every frame from tail to head and checks
  * frames, seq continuity, payload decoding and index slots. It reports; it never repairs.
- * Run it under the writer lock for a consistent picture.
+ *
+ * It runs under the writer lock, so whatever it finds is damage, never a race. Given a
+ * `relock`, it lets writers in every FRAMES_PER_LOCK frames: a doctor on a large live pool
+ * then stalls appends for milliseconds, not for the whole scan. After each relock it
+ * re-reads the header: frames dropped meanwhile are skipped (they are gone, not damaged),
+ * and frames appended meanwhile are validated too, up to the head it reaches under the lock.
  */
 import { frameProblemText } from "./frame.js";
 import { FRAME_HEADER_BYTES, INDEX_SLOT_BYTES } from "./layout.js";
@@ -52,11 +57,21 @@ export interface ValidationReport {
   remediationHints: string[];
 }
 
-export function validatePool(pool: PoolFile): ValidationReport {
+/** About 10 ms of scanning between two chances for writers to take the lock. */
+export const FRAMES_PER_LOCK = 4096;
+
+export interface ValidateOptions {
+  /** Releases the writer lock and takes it again; called between runs of frames. */
+  relock?: () => void;
+  framesPerLock?: number;
+}
+
+export function validatePool(pool: PoolFile, options: ValidateOptions = {}): ValidationReport {
   const issues: ValidationIssue[] = [];
   const ringSize = pool.geometry.ringSize;
   const ringOffset = pool.geometry.ringOffset;
-  const state = pool.readState();
+  const framesPerLock = options.framesPerLock ?? FRAMES_PER_LOCK;
+  let state = pool.readState();
   const report = (status: ValidationReport["status"], lastGoodSeq: number | null, count: number): ValidationReport => ({
     path: pool.path,
     status,
@@ -74,9 +89,24 @@ export function validatePool(pool: PoolFile): ValidationReport {
   let pos = state.tailOff;
   let expected = state.oldestSeq;
   let lastGood: number | null = null;
-  let count = 0;
   let wraps = 0;
+  let sinceLock = 0;
   while (expected <= state.newestSeq) {
+    if (options.relock && ++sinceLock > framesPerLock) {
+      sinceLock = 0;
+      options.relock();
+      window.invalidate();
+      state = pool.readState();
+      if (state.oldestSeq === 0) return report("ok", null, 0); // emptied meanwhile
+      if (expected < state.oldestSeq) {
+        // Dropped while the lock was free: nothing left to check there.
+        expected = state.oldestSeq;
+        pos = state.tailOff;
+        lastGood = null;
+      }
+      wraps = 0;
+      continue;
+    }
     if (ringSize - pos < FRAME_HEADER_BYTES) {
       pos = 0;
       if (++wraps > 2) break;
@@ -149,10 +179,11 @@ export function validatePool(pool: PoolFile): ValidationReport {
       });
     }
     lastGood = expected;
-    count += 1;
     expected += 1;
     pos = advance(pos, view.frameBytes, ringSize);
   }
+  // Checked and still retained: the run from the oldest seq to the last good one.
+  const count = lastGood === null || lastGood < state.oldestSeq ? 0 : lastGood - state.oldestSeq + 1;
   if (
     count === state.newestSeq - state.oldestSeq + 1 &&
     pos !== state.headOff &&
