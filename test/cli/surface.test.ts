@@ -236,6 +236,22 @@ describe("cairn CLI surface", () => {
     assert.match(plain, /^#1 {2}(just now|\d+s ago) · /);
   });
 
+  it("on a TTY: feed shows the first receipts, then a summary instead of one line per message", {
+    skip: !hasScript,
+  }, async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "p");
+    const input = path.join(dir, "in.jsonl");
+    fs.writeFileSync(input, Array.from({ length: 30 }, (_, i) => `{"n":${i}}\n`).join(""));
+    const out = runInTty(["--color", "never", "feed", "p", "-f", input, "--tag", "bulk"], dir);
+    const receipts = out.split("\n").filter((line) => /^#\d+ {2}\d{4}-/.test(line));
+    assert.equal(receipts.length, 10, out);
+    assert.match(receipts[0] ?? "", /^#1 {2}\S+Z {2} bulk $/);
+    assert.match(out, /… and 20 more\nappended 30 messages to p \(seq 1\.\.30\)\n/);
+    const json = runInTty(["--json", "feed", "p", "-f", input], dir);
+    assert.equal(json.trim().split("\n").length, 30, "--json keeps one receipt per message");
+  });
+
   it("on a TTY: control characters in tags, data and errors are escaped, not sent to the terminal", {
     skip: !hasScript,
   }, async () => {

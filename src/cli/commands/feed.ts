@@ -1,6 +1,6 @@
 /**
- * `cairn feed POOL [DATA] | -f FILE | stdin`: appends JSON messages and prints one receipt
- * `{"meta":{"tags":[…]},"seq":N,"time":"…"}` per message. Streams are read chunk by chunk
+ * `cairn feed POOL [DATA] | -f FILE | stdin`: appends JSON messages and acknowledges them
+ * (receipts, see feed-receipts.ts). Streams are read chunk by chunk
  * and appended in batches (one appendBatch per chunk or per batch limit), so input of any
  * length runs in bounded memory and many feeds can share a pool.
  */
@@ -9,10 +9,10 @@ import type { Command } from "commander";
 import type { BatchItem, Durability, Message, Pool } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "../batch-bounds.js";
-import { clientFor, openPool as openExistingPool } from "../client-factory.js";
+import { clientFor, globalOptionsOf, openPool as openExistingPool } from "../client-factory.js";
+import { FeedReceipts } from "../feed-receipts.js";
 import { type InputFormat, RecordSplitter } from "../input-records.js";
 import { notice } from "../output.js";
-import { writeOut } from "../stdout-writer.js";
 import { type DecodedChunk, StrictUtf8Input } from "../utf8-input.js";
 
 export interface FeedOptions {
@@ -23,11 +23,6 @@ export interface FeedOptions {
   create?: boolean;
   size?: string;
   errors: "stop" | "skip";
-}
-
-/** `{"meta":{"tags":[…]},"seq":N,"time":"…"}`: keys already in byte order. */
-function receiptLine(message: Message, tagsJson = JSON.stringify(message.tags)): string {
-  return `{"meta":{"tags":${tagsJson}},"seq":${message.seq},"time":"${message.time}"}\n`;
 }
 
 async function openPool(command: Command, ref: string, options: FeedOptions): Promise<Pool> {
@@ -58,15 +53,16 @@ export async function runFeed(
     }
   }
   const pool = await openPool(command, ref, options);
+  const receipts = FeedReceipts.forStdout(ref, globalOptionsOf(command).json === true);
   try {
     if (data !== undefined) {
-      const message = await pool.append(single, { tags, durability: options.durability });
-      await writeOut(receiptLine(message));
+      await receipts.add([await pool.append(single, { tags, durability: options.durability })]);
       return;
     }
-    const skipped = await feedStream(pool, inputStream(options.file), tags, options);
+    const skipped = await feedStream(pool, inputStream(options.file), tags, options, receipts);
     if (skipped > 0) process.exitCode = 1;
   } finally {
+    await receipts.end(); // also after a failure: what was appended is worth saying
     await pool.close();
   }
 }
@@ -108,6 +104,7 @@ async function feedStream(
   stream: NodeJS.ReadableStream,
   tags: string[],
   options: FeedOptions,
+  receipts: FeedReceipts,
 ): Promise<number> {
   const utf8 = new StrictUtf8Input();
   const splitter = new RecordSplitter(options.in);
@@ -148,10 +145,7 @@ async function feedStream(
       if (items.length !== 1 || error.kind !== ErrorKind.Usage) throw err;
       return refuse(firstLine, error.message, error.hint);
     }
-    let out = "";
-    const tagsJson = JSON.stringify(tags);
-    for (const message of messages) out += receiptLine(message, tagsJson);
-    await writeOut(out);
+    await receipts.add(messages, JSON.stringify(tags));
   };
 
   const take = async (records: ReturnType<RecordSplitter["push"]>) => {
