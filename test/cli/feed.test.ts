@@ -58,6 +58,29 @@ describe("cairn feed", () => {
     assert.deepEqual((await dataOf(dir, "p"))[1], { s: "café €😀 \uFFFD" });
   });
 
+  it("reads large files exactly: ASCII, multi-byte text across chunks, and an invalid byte at its offset", async () => {
+    const dir = newPoolDir();
+    await createPool(dir, "big", "16M");
+    // More than one 1 MiB read of plain ASCII, then multi-byte text.
+    const ascii = Array.from({ length: 12_000 }, (_, i) => `{"n":${i},"pad":"${"a".repeat(100)}"}\n`).join("");
+    const unicode = `{"s":"${"é€😀".repeat(40_000)}"}\n`; // ~360 KiB of multi-byte text, split by reads
+    const file = path.join(dir, "in.jsonl");
+    fs.writeFileSync(file, ascii + unicode);
+    const ok = await runCli(["feed", "big", "-f", file], { dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    const stored = await dataOf(dir, "big");
+    assert.equal(stored.length, 12_001);
+    assert.deepEqual(stored[11_999], { n: 11_999, pad: "a".repeat(100) });
+    assert.deepEqual(stored[12_000], { s: "é€😀".repeat(40_000) });
+
+    const bad = Buffer.concat([Buffer.from(ascii), Buffer.from([0xff]), Buffer.from("\n")]);
+    fs.writeFileSync(file, bad);
+    const refused = await runCli(["feed", "big", "-f", file], { dir });
+    assert.equal(refused.code, 2);
+    assert.match(errorOf(refused).message, new RegExp(`not valid UTF-8 \\(byte offset ${ascii.length}\\)`));
+    assert.equal((await dataOf(dir, "big")).length, 24_001, "every record before the bad byte was appended");
+  });
+
   it("a record too large for the pool is a bad record: skip reports it and keeps going, stop names its line", async () => {
     const dir = newPoolDir();
     await createPool(dir, "small", "64K");
