@@ -49,39 +49,37 @@ async function examine(command: Command, ref: string, label: string): Promise<Do
     if (!opening && error.kind !== ErrorKind.Usage) return unchecked(label, path, error);
     const issue: ValidationIssue = { code: "open_failed", severity: "error", message: error.message };
     if (error.offset !== undefined) issue.offset = error.offset;
-    return {
-      pool_ref: label,
-      path: error.path ?? path,
-      status: "corrupt",
-      last_good_seq: null,
-      message_count: null,
-      issue_count: 1,
-      issues: [issue],
-      remediation_hints: [
-        error.hint ?? "the pool header cannot be trusted: copy the file aside, then delete and recreate the pool",
-      ],
-    };
+    const hint =
+      error.hint ?? "the pool header cannot be trusted: copy the file aside, then delete and recreate the pool";
+    return oneIssueReport(label, error.path ?? path, "corrupt", issue, [hint]);
   }
 }
 
 /** A pool doctor could not look at; the others are still checked. */
 function unchecked(label: string, path: string | null, error: CairnError): DoctorReport & { kind: ErrorKind } {
+  const code = error.kind === ErrorKind.NotFound ? "not_found" : "unreadable";
+  const issue: ValidationIssue = { code, severity: "error", message: error.message };
+  const report = oneIssueReport(label, error.path ?? path, "error", issue, error.hint ? [error.hint] : []);
+  return { ...report, kind: error.kind };
+}
+
+/** The report of a pool that could not be scanned: one issue, no counts. */
+function oneIssueReport(
+  label: string,
+  path: string | null,
+  status: "corrupt" | "error",
+  issue: ValidationIssue,
+  hints: string[],
+): DoctorReport {
   return {
     pool_ref: label,
-    path: error.path ?? path,
-    status: "error",
+    path,
+    status,
     last_good_seq: null,
     message_count: null,
     issue_count: 1,
-    issues: [
-      {
-        code: error.kind === ErrorKind.NotFound ? "not_found" : "unreadable",
-        severity: "error",
-        message: error.message,
-      },
-    ],
-    remediation_hints: error.hint ? [error.hint] : [],
-    kind: error.kind,
+    issues: [issue],
+    remediation_hints: hints,
   };
 }
 
