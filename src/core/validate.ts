@@ -6,7 +6,7 @@
  * `relock`, it lets writers in every FRAMES_PER_LOCK frames: a doctor on a large live pool
  * then stalls appends for milliseconds, not for the whole scan. After each relock it
  * re-reads the header: frames dropped meanwhile are skipped (they are gone, not damaged),
- * and frames appended meanwhile are validated too, up to the head it reaches under the lock.
+ * and frames appended meanwhile are validated too, up to the newest seq seen at the start.
  */
 import { frameProblemText } from "./frame.js";
 import { FRAME_HEADER_BYTES, INDEX_SLOT_BYTES } from "./layout.js";
@@ -91,19 +91,24 @@ export function validatePool(pool: PoolFile, options: ValidateOptions = {}): Val
   let lastGood: number | null = null;
   let wraps = 0;
   let sinceLock = 0;
-  while (expected <= state.newestSeq) {
+  // Frames appended while the lock is free are checked up to the newest seen at the start:
+  // writers faster than the scan must not keep it running forever.
+  const lastToCheck = state.newestSeq;
+  while (expected <= Math.min(state.newestSeq, lastToCheck)) {
     if (options.relock && ++sinceLock > framesPerLock) {
       sinceLock = 0;
       options.relock();
       window.invalidate();
       state = pool.readState();
       if (state.oldestSeq === 0) return report("ok", null, 0); // emptied meanwhile
-      if (expected < state.oldestSeq) {
-        // Dropped while the lock was free: nothing left to check there.
+      if (expected <= state.oldestSeq) {
+        // Dropped while the lock was free: nothing left to check there. When the next frame
+        // to check is now the oldest, the bytes before it (a wrap marker) are free space and
+        // may have been rewritten: restart from the tail the header names.
         expected = state.oldestSeq;
         pos = state.tailOff;
-        lastGood = null;
       }
+      if (lastGood !== null && lastGood < state.oldestSeq) lastGood = null;
       wraps = 0;
       continue;
     }
