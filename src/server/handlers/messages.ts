@@ -5,15 +5,11 @@
  * Only the wire shape is checked here; what a valid message, tag or seq is, the api decides.
  */
 import type * as http from "node:http";
-import { type BatchItem, type Durability, durabilityOf } from "../../api/types.js";
+import { type BatchItem, durabilityOf } from "../../api/types.js";
 import { messageToWire } from "../../core/message.js";
 import { readJsonObject } from "../json-body.js";
 import { sendJson, usage } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
-
-function durabilityFrom(body: Record<string, unknown>): Durability | undefined {
-  return body.durability === undefined || body.durability === null ? undefined : durabilityOf(body.durability);
-}
 
 /** `null` is absent; anything else goes to the api, which owns the rule for tags. */
 function tagsFrom(value: unknown): string[] | undefined {
@@ -29,10 +25,10 @@ export async function appendMessage(
   const body = await readJsonObject(req, ctx.bodyBytesMax);
   if (!("data" in body)) throw usage('the body needs a "data" field', 'send {"data": …, "tags": […]}');
   const tags = tagsFrom(body.tags);
-  const durability = durabilityFrom(body);
+  const durability = durabilityOf(body.durability);
   const pool = await ctx.pools.open(name);
   const bytes = Number(req.headers["content-length"] ?? ctx.bodyBytesMax);
-  const message = await ctx.appends.append(pool, body.data, tags, durability ?? "fast", bytes);
+  const message = await ctx.appends.append(pool, body.data, tags, durability, bytes);
   sendJson(res, 200, { message: messageToWire(message) });
 }
 
@@ -50,9 +46,9 @@ export async function appendBatch(
     const data = (item as { data: unknown }).data;
     return tags === undefined ? { data } : { data, tags };
   });
-  const durability = durabilityFrom(body);
+  const durability = durabilityOf(body.durability);
   const pool = await ctx.pools.open(name);
-  const messages = await pool.appendBatch(items, durability === undefined ? {} : { durability });
+  const messages = await pool.appendBatch(items, { durability });
   sendJson(res, 200, { messages: messages.map(messageToWire) });
 }
 
