@@ -5,6 +5,7 @@
  * instead of thousands of receipts, and a summary at the end.
  */
 import type { Message } from "../core/message.js";
+import { tagPills } from "./message-format.js";
 import { paint, terminalSafe } from "./output.js";
 import { writeOut } from "./stdout-writer.js";
 
@@ -66,7 +67,7 @@ export class FeedReceipts {
   }
 
   private prettyLine(message: Message): string {
-    const tags = message.tags.map((t) => paint(["bgBlue", "white"], ` ${terminalSafe(t)} `)).join(" ");
+    const tags = tagPills(message.tags);
     const parts = [paint(["bold", "cyan"], `#${message.seq}`), paint("dim", message.time)];
     if (tags) parts.push(tags);
     return `${parts.join("  ")}\n`;

@@ -26,7 +26,7 @@ export function formatMessage(message: Message, options: FormatOptions): string 
   if (options.dataOnly) return `${body}\n`;
   const nowMs = options.nowMs ?? Date.now();
   const ageMs = nowMs - Number(message.timeNs / 1_000_000n);
-  const pills = message.tags.map((t) => paint(["bgBlue", "white"], ` ${terminalSafe(t)} `)).join(" ");
+  const pills = tagPills(message.tags);
   const head = [
     paint(["bold", "cyan"], `#${message.seq}`),
     paint("dim", `${relativeTime(ageMs)} · ${message.time}`),
@@ -35,6 +35,11 @@ export function formatMessage(message: Message, options: FormatOptions): string 
     .filter((part) => part.length > 0)
     .join("  ");
   return `${head}\n  ${body}\n`;
+}
+
+/** Tags as coloured pills for a terminal, made safe to print. */
+export function tagPills(tags: readonly string[]): string {
+  return tags.map((t) => paint(["bgBlue", "white"], ` ${terminalSafe(t)} `)).join(" ");
 }
 
 export function relativeTime(ageMs: number): string {
