@@ -6,11 +6,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../../src/audit/atomic-file.js";
-import { EventEmitter } from "../../src/audit/emitter.js";
-import { Event, EventType } from "../../src/audit/event.js";
-import { captureManifest } from "../../src/audit/manifest.js";
-import { PhaserStorage } from "../../src/audit/storage.js";
+import { writeFileAtomic } from "../../src/audit/storage/atomic-file.js";
+import { EventEmitter } from "../../src/audit/events/emitter.js";
+import { Event, EventType } from "../../src/audit/events/event.js";
+import { captureManifest } from "../../src/audit/manifests/manifest.js";
+import { PhaserStorage } from "../../src/audit/storage/storage.js";
 import { type BenchContext, type LaneResult, median } from "../types.js";
 
 const AUDIT = "550e8400-e29b-41d4-a716-446655440000";

@@ -3,15 +3,15 @@
  * Everything else in src/audit is internal. The package root (src/index.ts) can re-export
  * these names as they are.
  */
-export { PhaserStorage } from "./storage.js";
-export type { GetEventsFilter } from "./storage.js";
-export type { AuditRecord, AuditStatus } from "./audit-store.js";
-export { defaultConfig, parseConfigValue } from "./config.js";
-export type { Config, ConfigValue } from "./config.js";
-export { EVENT_TYPES, Event, EventType, isEventType } from "./event.js";
-export type { EventDict } from "./event.js";
-export { EventEmitter } from "./emitter.js";
-export type { EventEmitterOptions, Subscriber } from "./emitter.js";
+export { PhaserStorage } from "./storage/storage.js";
+export type { GetEventsFilter } from "./storage/storage.js";
+export type { AuditRecord, AuditStatus } from "./storage/audit-store.js";
+export { defaultConfig, parseConfigValue } from "./storage/config.js";
+export type { Config, ConfigValue } from "./storage/config.js";
+export { EVENT_TYPES, Event, EventType, isEventType } from "./events/event.js";
+export type { EventDict } from "./events/event.js";
+export { EventEmitter } from "./events/emitter.js";
+export type { EventEmitterOptions, Subscriber } from "./events/emitter.js";
 export {
   emitAuditAbandoned,
   emitAuditCompleted,
@@ -25,19 +25,19 @@ export {
   emitPhaseStarted,
   emitVerificationFailed,
   emitVerificationPassed,
-} from "./emit-helpers.js";
-export { formatEventsJson, readEventsJsonFile } from "./events-json.js";
-export { findStorageRoot } from "./storage-root.js";
-export { formatTimestamp, timestampMs } from "./timestamps.js";
-export { parseAuditDocument } from "./document.js";
-export type { AuditDocument, AuditPhase, DocumentProblem, ParseResult } from "./document.js";
-export { openAuditContext } from "./audit-context.js";
-export type { AuditContext } from "./audit-context.js";
-export { abandonAudit, completeAudit, startAudit } from "./audit-lifecycle.js";
-export { skipPhase, startPhase, verifyPhase } from "./phase-runner.js";
-export { runAudit } from "./unattended-run.js";
-export { captureManifest } from "./manifest.js";
-export type { CaptureOptions, Manifest, ManifestEntry } from "./manifest.js";
-export { compareManifests, diffToJson, formatDetailed, formatSummary } from "./manifest-compare.js";
-export type { ManifestDiff } from "./manifest-compare.js";
-export { readManifestFile, writeManifestFile } from "./manifest-file.js";
+} from "./events/emit-helpers.js";
+export { formatEventsJson, readEventsJsonFile } from "./events/events-json.js";
+export { findStorageRoot } from "./storage/storage-root.js";
+export { formatTimestamp, timestampMs } from "./events/timestamps.js";
+export { parseAuditDocument } from "./documents/document.js";
+export type { AuditDocument, AuditPhase, DocumentProblem, ParseResult } from "./documents/document.js";
+export { openAuditContext } from "./run/audit-context.js";
+export type { AuditContext } from "./run/audit-context.js";
+export { abandonAudit, completeAudit, startAudit } from "./run/audit-lifecycle.js";
+export { skipPhase, startPhase, verifyPhase } from "./run/phase-runner.js";
+export { runAudit } from "./run/unattended-run.js";
+export { captureManifest } from "./manifests/manifest.js";
+export type { CaptureOptions, Manifest, ManifestEntry } from "./manifests/manifest.js";
+export { compareManifests, diffToJson, formatDetailed, formatSummary } from "./manifests/manifest-compare.js";
+export type { ManifestDiff } from "./manifests/manifest-compare.js";
+export { readManifestFile, writeManifestFile } from "./manifests/manifest-file.js";

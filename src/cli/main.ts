@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `cairn` command line. Only this file calls process.exit. Commands live in
- * ./commands and are imported lazily, so start-up pays only for what a command uses.
+ * ./pool, ./audit and ./serve and are imported lazily, so start-up pays only for what a command uses.
  */
 import { Command, Option } from "commander";
 import { VERSION } from "../version.js";
-import { type ColorMode, reportError, setColorMode } from "./output.js";
+import { type ColorMode, reportError, setColorMode } from "./shared/output.js";
 
 export interface GlobalOptions {
   dir?: string;
@@ -49,7 +49,7 @@ export function buildProgram(): Command {
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const [{ registerPoolCommands }, { registerAuditCommands }, { registerServeCommands }] = await Promise.all([
-    import("./commands/register.js"),
+    import("./pool/register.js"),
     import("./audit/register.js"),
     import("./serve/register.js"),
   ]);
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     // A failed write reports its error on a later tick; one turn of the loop lets it arrive.
     await new Promise((resolve) => setImmediate(resolve));
-    const { stdoutFailure } = await import("./stdout-writer.js");
+    const { stdoutFailure } = await import("./shared/stdout-writer.js");
     const failure = stdoutFailure();
     if (failure) return reportError(failure);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

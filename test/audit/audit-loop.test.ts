@@ -238,8 +238,8 @@ describe("the audit loop through the CLI", () => {
     assert.match(path.basename(record.report), /^\d{4}-\d{2}-\d{2}-feature-hardening\.md$/);
 
     // Replay through the library gives the same events in time order.
-    const { PhaserStorage } = await import("../../src/audit/storage.js");
-    const { EventEmitter } = await import("../../src/audit/emitter.js");
+    const { PhaserStorage } = await import("../../src/audit/storage/storage.js");
+    const { EventEmitter } = await import("../../src/audit/events/emitter.js");
     const seen: string[] = [];
     const store = new PhaserStorage(storage);
     const count = new EventEmitter(store).replay(auditId, (e) => seen.push(e.id));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { timestampMs } from "../../src/audit/timestamps.js";
+import { timestampMs } from "../../src/audit/events/timestamps.js";
 import { auditProject, cli, errorOf, fixturesDir, jsonLines, removeDir } from "./helpers.js";
 
 const cleanup: string[] = [];

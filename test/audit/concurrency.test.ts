@@ -16,8 +16,8 @@ after(() => removeDir(scratch));
 const url = (file: string) => pathToFileURL(distAudit(file)).href;
 
 const emitterScript = `
-import { PhaserStorage } from ${JSON.stringify(url("storage.js"))};
-import { EventEmitter } from ${JSON.stringify(url("emitter.js"))};
+import { PhaserStorage } from ${JSON.stringify(url("storage/storage.js"))};
+import { EventEmitter } from ${JSON.stringify(url("events/emitter.js"))};
 const [root, auditId, worker] = process.argv.slice(2);
 const storage = new PhaserStorage(root);
 const emitter = new EventEmitter(storage, { warn: (m, e) => { console.error(m, e); process.exitCode = 3; } });
@@ -30,8 +30,8 @@ storage.close();
 `;
 
 const crashScript = `
-import { PhaserStorage } from ${JSON.stringify(url("storage.js"))};
-import { setWriteHook } from ${JSON.stringify(url("atomic-file.js"))};
+import { PhaserStorage } from ${JSON.stringify(url("storage/storage.js"))};
+import { setWriteHook } from ${JSON.stringify(url("storage/atomic-file.js"))};
 const [root, pausePhase] = process.argv.slice(2);
 const storage = new PhaserStorage(root);
 let writes = 0;
@@ -67,7 +67,7 @@ describe("concurrent writers", () => {
     const root = path.join(scratch, "four", ".phaser");
     const script = path.join(scratch, "emit.mjs");
     fs.writeFileSync(script, emitterScript);
-    const { PhaserStorage } = await import("../../src/audit/storage.js");
+    const { PhaserStorage } = await import("../../src/audit/storage/storage.js");
     const storage = new PhaserStorage(root);
     const auditId = storage.saveAudit({
       project: "Demo",
@@ -109,7 +109,7 @@ describe("concurrent writers", () => {
       if (phase === "renamed") assert.deepEqual(projects, ["before", "after"]);
       else assert.deepEqual(projects, ["before"]);
       // The lock died with its holder: the next writer proceeds.
-      const { PhaserStorage } = await import("../../src/audit/storage.js");
+      const { PhaserStorage } = await import("../../src/audit/storage/storage.js");
       new PhaserStorage(root).saveAudit({ project: "next", slug: "n", date: "2025-12-05", status: "pending" });
       assert.deepEqual(
         fs.readdirSync(root).filter((f) => f.endsWith(".tmp")),

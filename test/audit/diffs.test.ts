@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { captureManifest } from "../../src/audit/manifest.js";
-import { compareManifests, diffToJson, formatDetailed, formatSummary } from "../../src/audit/manifest-compare.js";
-import { readManifestFile } from "../../src/audit/manifest-file.js";
-import { countChanges, diffLines, unifiedDiff } from "../../src/audit/line-diff.js";
+import { captureManifest } from "../../src/audit/manifests/manifest.js";
+import { compareManifests, diffToJson, formatDetailed, formatSummary } from "../../src/audit/manifests/manifest-compare.js";
+import { readManifestFile } from "../../src/audit/manifests/manifest-file.js";
+import { countChanges, diffLines, unifiedDiff } from "../../src/audit/manifests/line-diff.js";
 import { cli, fixturesDir, removeDir, tempDir } from "./helpers.js";
 
 const scratch = tempDir("diffs");

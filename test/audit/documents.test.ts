@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { parseAuditDocument, slugify } from "../../src/audit/document.js";
+import { parseAuditDocument, slugify } from "../../src/audit/documents/document.js";
 import { fixturesDir } from "./helpers.js";
 
 const setupBlockDoc = `# Security hardening

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import * as helpers from "../../src/audit/emit-helpers.js";
-import { EventEmitter } from "../../src/audit/emitter.js";
-import { EVENT_TYPES, Event, EventType } from "../../src/audit/event.js";
-import { PhaserStorage } from "../../src/audit/storage.js";
+import * as helpers from "../../src/audit/events/emit-helpers.js";
+import { EventEmitter } from "../../src/audit/events/emitter.js";
+import { EVENT_TYPES, Event, EventType } from "../../src/audit/events/event.js";
+import { PhaserStorage } from "../../src/audit/storage/storage.js";
 import type { CairnError } from "../../src/core/errors.js";
 import { removeDir, tempDir } from "./helpers.js";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { runVerifyCommand } from "../../src/audit/verify-command.js";
+import { runVerifyCommand } from "../../src/audit/run/verify-command.js";
 import { repoRoot } from "./helpers.js";
 
 test("src/audit imports only from src/audit, src/api, src/core and node or package modules", () => {

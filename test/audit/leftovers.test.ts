@@ -10,8 +10,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { captureManifest } from "../../src/audit/manifest.js";
-import { PhaserStorage } from "../../src/audit/storage.js";
+import { captureManifest } from "../../src/audit/manifests/manifest.js";
+import { PhaserStorage } from "../../src/audit/storage/storage.js";
 import { auditProject, cli, cliBackground, jsonLines, waitForOutput } from "./helpers.js";
 
 const cleanup: string[] = [];

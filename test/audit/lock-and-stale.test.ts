@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
-import { PhaserStorage } from "../../src/audit/storage.js";
+import { PhaserStorage } from "../../src/audit/storage/storage.js";
 import { CairnError } from "../../src/core/errors.js";
 import { cli, distAudit, gitRepo, removeDir, tempDir, waitForOutput } from "./helpers.js";
 
@@ -13,7 +13,7 @@ const scratch = tempDir("lock");
 after(() => removeDir(scratch));
 
 const holderScript = `
-import { withStorageLock } from ${JSON.stringify(pathToFileURL(distAudit("atomic-file.js")).href)};
+import { withStorageLock } from ${JSON.stringify(pathToFileURL(distAudit("storage/atomic-file.js")).href)};
 const [root, holdMs] = process.argv.slice(2);
 withStorageLock(root, () => {
   process.stdout.write("LOCKED\\n");

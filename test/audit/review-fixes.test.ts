@@ -6,7 +6,7 @@ import fsModule from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { captureManifest } from "../../src/audit/manifest.js";
+import { captureManifest } from "../../src/audit/manifests/manifest.js";
 import {
   auditProject,
   cli,

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, test } from "node:test";
-import { setWriteHook } from "../../src/audit/atomic-file.js";
-import { PhaserStorage } from "../../src/audit/storage.js";
-import { findStorageRoot } from "../../src/audit/storage-root.js";
-import { formatTimestamp, timestampMs } from "../../src/audit/timestamps.js";
+import { setWriteHook } from "../../src/audit/storage/atomic-file.js";
+import { PhaserStorage } from "../../src/audit/storage/storage.js";
+import { findStorageRoot } from "../../src/audit/storage/storage-root.js";
+import { formatTimestamp, timestampMs } from "../../src/audit/events/timestamps.js";
 import { CairnError } from "../../src/core/errors.js";
 import { fixturesDir, removeDir, tempDir } from "./helpers.js";
 

@@ -1,14 +1,14 @@
 /** `cairn audit validate|start|status|complete|abandon|run|list|show`: parse flags, call src/audit, format. */
-import { findAudit } from "../../audit/audit-context.js";
-import { abandonAudit, completeAudit, readDocumentText, startAudit } from "../../audit/audit-lifecycle.js";
-import { type PhaseState, phasesOf } from "../../audit/audit-phases.js";
-import type { AuditRecord } from "../../audit/audit-store.js";
-import { parseAuditDocument } from "../../audit/document.js";
-import type { Event } from "../../audit/event.js";
-import { timestampMs } from "../../audit/timestamps.js";
-import { runAudit } from "../../audit/unattended-run.js";
+import { findAudit } from "../../audit/run/audit-context.js";
+import { abandonAudit, completeAudit, readDocumentText, startAudit } from "../../audit/run/audit-lifecycle.js";
+import { type PhaseState, phasesOf } from "../../audit/run/audit-phases.js";
+import type { AuditRecord } from "../../audit/storage/audit-store.js";
+import { parseAuditDocument } from "../../audit/documents/document.js";
+import type { Event } from "../../audit/events/event.js";
+import { timestampMs } from "../../audit/events/timestamps.js";
+import { runAudit } from "../../audit/run/unattended-run.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { paint, printJson } from "../output.js";
+import { paint, printJson } from "../shared/output.js";
 import { cliAuditContext } from "./cli-context.js";
 import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
 
@@ -93,7 +93,7 @@ function lastActivityMs(audit: AuditRecord): number | null {
 
 export async function runStatus(options: JsonFlag & { audit?: string }): Promise<void> {
   const ctx = cliAuditContext();
-  const { currentAudit } = await import("../../audit/audit-context.js");
+  const { currentAudit } = await import("../../audit/run/audit-context.js");
   let audit: AuditRecord;
   try {
     audit = currentAudit(ctx, options.audit);

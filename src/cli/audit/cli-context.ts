@@ -1,7 +1,7 @@
 /** Opens the audit context for a CLI command (storage found from the environment and cwd). */
-import { type AuditContext, openAuditContext } from "../../audit/audit-context.js";
+import { type AuditContext, openAuditContext } from "../../audit/run/audit-context.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { notice } from "../output.js";
+import { notice } from "../shared/output.js";
 import { ttyProgress } from "./cli-helpers.js";
 
 export function cliAuditContext(overrides: { timeoutSeconds?: string; maxAttempts?: string } = {}): AuditContext {

@@ -3,8 +3,8 @@
  * lazy actions, TTY progress and the one-line rendering of an event.
  */
 import type { Command } from "commander";
-import type { EventDict } from "../../audit/event.js";
-import { paint } from "../output.js";
+import type { EventDict } from "../../audit/events/event.js";
+import { paint } from "../shared/output.js";
 
 /** JSON when asked for, or when stdout is not a terminal. */
 export function wantsJson(options: { json?: boolean }): boolean {

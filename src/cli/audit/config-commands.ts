@@ -1,8 +1,8 @@
 /** `cairn config get|set|reset` on `.phaser/config.yaml`. */
-import { parseConfigValue } from "../../audit/config.js";
-import { PhaserStorage } from "../../audit/storage.js";
+import { parseConfigValue } from "../../audit/storage/config.js";
+import { PhaserStorage } from "../../audit/storage/storage.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { printJson } from "../output.js";
+import { printJson } from "../shared/output.js";
 import { out, wantsJson } from "./cli-helpers.js";
 import { stringify } from "yaml";
 

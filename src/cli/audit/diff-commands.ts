@@ -1,11 +1,11 @@
 /** `cairn manifest [DIR]`, `cairn diff capture DIR -o FILE`, `cairn diff compare BEFORE AFTER`. */
-import { numberSetting } from "../../audit/config.js";
-import { type CaptureOptions, DEFAULT_EXCLUDES, captureManifest } from "../../audit/manifest.js";
-import { compareManifests, diffToJson, formatDetailed, formatSummary } from "../../audit/manifest-compare.js";
-import { readManifestFile, writeManifestFile } from "../../audit/manifest-file.js";
-import { PhaserStorage } from "../../audit/storage.js";
+import { numberSetting } from "../../audit/storage/config.js";
+import { type CaptureOptions, DEFAULT_EXCLUDES, captureManifest } from "../../audit/manifests/manifest.js";
+import { compareManifests, diffToJson, formatDetailed, formatSummary } from "../../audit/manifests/manifest-compare.js";
+import { readManifestFile, writeManifestFile } from "../../audit/manifests/manifest-file.js";
+import { PhaserStorage } from "../../audit/storage/storage.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { notice, printJson } from "../output.js";
+import { notice, printJson } from "../shared/output.js";
 import { out, ttyProgress, wantsJson } from "./cli-helpers.js";
 
 interface CaptureFlags {

@@ -1,13 +1,13 @@
 /** `cairn events list|export|import|clear` over the events pool in `.phaser/`. */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { writeFileAtomic } from "../../audit/atomic-file.js";
-import { isEventType } from "../../audit/event.js";
-import { formatEventsJson, readEventsJsonFile } from "../../audit/events-json.js";
-import { PhaserStorage } from "../../audit/storage.js";
-import { parseSince } from "../../audit/timestamps.js";
+import { writeFileAtomic } from "../../audit/storage/atomic-file.js";
+import { isEventType } from "../../audit/events/event.js";
+import { formatEventsJson, readEventsJsonFile } from "../../audit/events/events-json.js";
+import { PhaserStorage } from "../../audit/storage/storage.js";
+import { parseSince } from "../../audit/events/timestamps.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { notice, paint, printJson } from "../output.js";
+import { notice, paint, printJson } from "../shared/output.js";
 import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
 
 interface FilterFlags {

@@ -1,6 +1,6 @@
 /** `cairn phase start|verify|skip N`. A failed verification prints its output and exits 1. */
-import { skipPhase, startPhase, verifyPhase } from "../../audit/phase-runner.js";
-import { paint, printJson } from "../output.js";
+import { skipPhase, startPhase, verifyPhase } from "../../audit/run/phase-runner.js";
+import { paint, printJson } from "../shared/output.js";
 import { cliAuditContext, phaseNumber } from "./cli-context.js";
 import { out, wantsJson } from "./cli-helpers.js";
 

@@ -4,12 +4,12 @@
  */
 import * as fs from "node:fs";
 import type { Follower, StartAt } from "../../api/types.js";
-import { findAudit, openAuditContext } from "../../audit/audit-context.js";
-import type { EventDict } from "../../audit/event.js";
-import type { EventStore } from "../../audit/event-store.js";
-import { timestampMs } from "../../audit/timestamps.js";
+import { findAudit, openAuditContext } from "../../audit/run/audit-context.js";
+import type { EventDict } from "../../audit/events/event.js";
+import type { EventStore } from "../../audit/events/event-store.js";
+import { timestampMs } from "../../audit/events/timestamps.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { notice, printJson } from "../output.js";
+import { notice, printJson } from "../shared/output.js";
 import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
 
 export async function runWatch(

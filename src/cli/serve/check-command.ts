@@ -8,7 +8,7 @@ import { CairnError, ErrorKind } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
 import { checkServeConfig, isLoopback } from "../../server/config.js";
 import { defaultUiDir } from "../../server/ui-assets.js";
-import { paint, printJson } from "../output.js";
+import { paint, printJson } from "../shared/output.js";
 import { type ServeFlags, serveConfigFrom } from "./serve-config.js";
 
 export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Promise<void> {

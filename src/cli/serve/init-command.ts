@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { writeSelfSignedCertificate } from "../../server/tls.js";
-import { printJson } from "../output.js";
+import { printJson } from "../shared/output.js";
 
 export interface InitFlags {
   outputDir?: string;

@@ -5,7 +5,7 @@
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { checkServeConfig } from "../../server/config.js";
 import { startServer } from "../../server/server.js";
-import { paint } from "../output.js";
+import { paint } from "../shared/output.js";
 import { type ServeFlags, serveConfigFrom } from "./serve-config.js";
 
 export async function runServe(flags: ServeFlags): Promise<void> {

@@ -1,0 +1,196 @@
+/**
+ * Phases: start (phase_started + a manifest), verify (each command a verification event;
+ * on success file events from the manifest diff and phase_completed; after the allowed
+ * attempts phase_failed), skip (phase_skipped).
+ */
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import { type AuditContext, currentAudit, findAudit, requireInProgress } from "./audit-context.js";
+import { type PhaseState, requirePhase, withPhase } from "./audit-phases.js";
+import type { AuditRecord } from "../storage/audit-store.js";
+import { requireReason, secondsBetween } from "./audit-lifecycle.js";
+import {
+  emitFileCreated,
+  emitFileDeleted,
+  emitFileModified,
+  emitPhaseCompleted,
+  emitPhaseFailed,
+  emitPhaseSkipped,
+  emitPhaseStarted,
+  emitVerificationFailed,
+  emitVerificationPassed,
+} from "../events/emit-helpers.js";
+import { compareManifests } from "../manifests/manifest-compare.js";
+import { captureAndStore, loadStored } from "../manifests/manifest-store.js";
+import { formatTimestamp } from "../events/timestamps.js";
+import { type CommandResult, runVerifyCommand } from "./verify-command.js";
+import { withPhaseLock } from "./phase-lock.js";
+
+const phaseManifestName = (n: number) => `phase-${String(n).padStart(2, "0")}-pre`;
+
+export async function startPhase(ctx: AuditContext, number: number, auditId?: string): Promise<PhaseState> {
+  const audit = currentAudit(ctx, auditId);
+  requireInProgress(audit);
+  return withPhaseLock(ctx, audit.id, number, () => startLocked(ctx, audit.id, number));
+}
+
+async function startLocked(ctx: AuditContext, auditId: string, number: number): Promise<PhaseState> {
+  const audit = findAudit(ctx, auditId);
+  requireInProgress(audit);
+  const phase = requirePhase(audit, number);
+  if (phase.status === "completed" || phase.status === "skipped")
+    throw new CairnError(ErrorKind.Usage, `phase ${number} is already ${phase.status}`);
+  if (phase.status === "in_progress") return phase;
+  await captureAndStore(ctx, audit.id, phaseManifestName(number));
+  const startedAt = formatTimestamp();
+  ctx.storage.updateAudit(audit.id, (current) => ({
+    ...withPhase(current, number, { status: "in_progress", started_at: startedAt }),
+    current_phase: number,
+  }));
+  emitPhaseStarted(ctx.emitter, audit.id, number, { description: phase.title, file: phase.file });
+  return requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number);
+}
+
+export interface VerifyResult {
+  phase: PhaseState;
+  passed: boolean;
+  results: CommandResult[];
+  /** True when this failure used the last allowed attempt (phase_failed was emitted). */
+  exhausted: boolean;
+}
+
+export async function verifyPhase(
+  ctx: AuditContext,
+  number: number,
+  options: { auditId?: string; onCommand?: (r: CommandResult) => void } = {},
+): Promise<VerifyResult> {
+  const audit = currentAudit(ctx, options.auditId);
+  requireInProgress(audit);
+  requirePhase(audit, number);
+  return withPhaseLock(ctx, audit.id, number, () => verifyLocked(ctx, audit.id, number, options.onCommand));
+}
+
+async function verifyLocked(
+  ctx: AuditContext,
+  auditId: string,
+  number: number,
+  onCommand?: (r: CommandResult) => void,
+): Promise<VerifyResult> {
+  // Read again under the lock: a verify that just finished may have completed the phase.
+  let audit = findAudit(ctx, auditId);
+  requireInProgress(audit);
+  let phase = requirePhase(audit, number);
+  if (phase.status === "completed" || phase.status === "skipped")
+    throw new CairnError(ErrorKind.Usage, `phase ${number} is already ${phase.status}`);
+  if (phase.status === "pending" || phase.status === "failed") {
+    if (phase.status === "failed")
+      ctx.storage.updateAudit(audit.id, (c) => withPhase(c, number, { status: "pending", attempts: 0 }));
+    phase = await startLocked(ctx, audit.id, number);
+  }
+  const results: CommandResult[] = [];
+  let failed: CommandResult | null = null;
+  for (const command of phase.verify) {
+    const result = await runVerifyCommand(command, { cwd: ctx.projectDir, timeoutMs: ctx.verifyTimeoutMs });
+    results.push(result);
+    onCommand?.(result);
+    const fields = { command, exit_code: result.exitCode, duration_ms: result.durationMs };
+    if (result.exitCode === 0) emitVerificationPassed(ctx.emitter, audit.id, number, fields);
+    else {
+      emitVerificationFailed(ctx.emitter, audit.id, number, { ...fields, output: result.output });
+      failed = result;
+      break; // later commands usually depend on earlier ones
+    }
+  }
+  audit = ctx.storage.getAudit(audit.id) as AuditRecord;
+  requireStillRunning(audit, number);
+  const attempts = requirePhase(audit, number).attempts + 1;
+  const now = formatTimestamp();
+  const duration = secondsBetween(phase.started_at, now);
+  if (failed) {
+    const exhausted = attempts >= ctx.maxAttempts;
+    const error = `Verification command failed: ${failed.command}`;
+    ctx.storage.updateAudit(audit.id, (c) =>
+      withPhase(
+        c,
+        number,
+        exhausted ? { attempts, status: "failed", error, duration_seconds: duration } : { attempts },
+      ),
+    );
+    if (exhausted) emitPhaseFailed(ctx.emitter, audit.id, number, { error, attempts, duration_seconds: duration });
+    return {
+      phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
+      passed: false,
+      results,
+      exhausted,
+    };
+  }
+  const files = await emitFileEvents(ctx, audit.id, number);
+  const summary = {
+    duration_seconds: duration,
+    files_created: files.created,
+    files_modified: files.modified,
+    files_deleted: files.deleted,
+    verification_count: results.length,
+  };
+  ctx.storage.updateAudit(audit.id, (c) => {
+    requireStillRunning(c, number); // checked again under the storage lock
+    return {
+      ...withPhase(c, number, { ...summary, attempts, status: "completed", completed_at: now }),
+      current_phase: null,
+    };
+  });
+  emitPhaseCompleted(ctx.emitter, audit.id, number, summary);
+  return {
+    phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
+    passed: true,
+    results,
+    exhausted: false,
+  };
+}
+
+/** A skip or abandon while the commands ran wins: the verify result is not recorded over it. */
+function requireStillRunning(audit: AuditRecord, number: number): void {
+  const status = requirePhase(audit, number).status;
+  if (audit.status !== "in_progress" || status !== "in_progress")
+    throw new CairnError(
+      ErrorKind.Usage,
+      audit.status !== "in_progress"
+        ? `audit ${audit.slug} was ${audit.status} while phase ${number} was being verified; the result is not recorded`
+        : `phase ${number} was ${status} while it was being verified; the result is not recorded`,
+    );
+}
+
+async function emitFileEvents(
+  ctx: AuditContext,
+  auditId: string,
+  number: number,
+): Promise<{ created: number; modified: number; deleted: number }> {
+  const before = loadStored(ctx, auditId, phaseManifestName(number));
+  if (!before) return { created: 0, modified: 0, deleted: 0 };
+  const after = await captureAndStore(ctx, auditId, `phase-${String(number).padStart(2, "0")}-post`);
+  const diff = compareManifests(before, after);
+  for (const f of diff.added) emitFileCreated(ctx.emitter, auditId, number, { path: f.path, size_bytes: f.size });
+  for (const m of diff.modified)
+    emitFileModified(ctx.emitter, auditId, number, {
+      path: m.path,
+      size_bytes: m.after.size,
+      lines_added: m.lines_added,
+      lines_removed: m.lines_removed,
+    });
+  for (const f of diff.deleted) emitFileDeleted(ctx.emitter, auditId, number, { path: f.path });
+  return { created: diff.added.length, modified: diff.modified.length, deleted: diff.deleted.length };
+}
+
+export function skipPhase(ctx: AuditContext, number: number, reason: string, auditId?: string): PhaseState {
+  requireReason(reason);
+  const audit = currentAudit(ctx, auditId);
+  requireInProgress(audit);
+  const phase = requirePhase(audit, number);
+  if (phase.status === "completed" || phase.status === "skipped")
+    throw new CairnError(ErrorKind.Usage, `phase ${number} is already ${phase.status}`);
+  ctx.storage.updateAudit(audit.id, (c) => ({
+    ...withPhase(c, number, { status: "skipped", reason, completed_at: formatTimestamp() }),
+    current_phase: c.current_phase === number ? null : c.current_phase,
+  }));
+  emitPhaseSkipped(ctx.emitter, audit.id, number, { reason });
+  return requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number);
+}

@@ -1,0 +1,193 @@
+/**
+ * `cairn feed POOL [DATA] | -f FILE | stdin`: appends JSON messages and acknowledges them
+ * (receipts, see feed-receipts.ts). Streams are read chunk by chunk
+ * and appended in batches (one appendBatch per chunk or per batch limit), so input of any
+ * length runs in bounded memory and many feeds can share a pool.
+ */
+import * as fs from "node:fs";
+import type { Command } from "commander";
+import type { BatchItem, Durability, Message, Pool } from "../../api/types.js";
+import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "./input/batch-bounds.js";
+import { clientFor, globalOptionsOf, openPool as openExistingPool } from "../shared/client-factory.js";
+import { FeedReceipts } from "./feed-receipts.js";
+import { type InputFormat, RecordSplitter } from "./input/input-records.js";
+import { notice } from "../shared/output.js";
+import { type DecodedChunk, StrictUtf8Input } from "./input/utf8-input.js";
+
+export interface FeedOptions {
+  file?: string;
+  in: InputFormat;
+  tag?: string[];
+  durability: Durability;
+  create?: boolean;
+  size?: string;
+  errors: "stop" | "skip";
+}
+
+async function openPool(command: Command, ref: string, options: FeedOptions): Promise<Pool> {
+  if (options.size !== undefined && !options.create)
+    throw new CairnError(ErrorKind.Usage, "--size only applies with --create");
+  if (!options.create)
+    return openExistingPool(command, ref, `create it with --create, or with: cairn pool create ${ref}`);
+  return clientFor(command).openOrCreate(ref, options.size === undefined ? {} : { size: options.size });
+}
+
+export async function runFeed(
+  ref: string,
+  data: string | undefined,
+  options: FeedOptions,
+  command: Command,
+): Promise<void> {
+  if (data !== undefined && options.file !== undefined)
+    throw new CairnError(ErrorKind.Usage, "give the message as DATA or with --file, not both");
+  const tags = options.tag ?? [];
+  let single: unknown;
+  if (data !== undefined) {
+    try {
+      single = JSON.parse(data);
+    } catch (err) {
+      throw new CairnError(ErrorKind.Usage, `DATA is not valid JSON (${(err as Error).message})`, {
+        hint: `quote the JSON for your shell, e.g. cairn feed ${ref} '{"ok":true}'`,
+      });
+    }
+  }
+  const pool = await openPool(command, ref, options);
+  const receipts = FeedReceipts.forStdout(ref, globalOptionsOf(command).json === true);
+  try {
+    if (data !== undefined) {
+      await receipts.add([await pool.append(single, { tags, durability: options.durability })]);
+      return;
+    }
+    const skipped = await feedStream(pool, inputStream(options.file), tags, options, receipts);
+    if (skipped > 0) process.exitCode = 1;
+  } finally {
+    await receipts.end(); // also after a failure: what was appended is worth saying
+    await pool.close();
+  }
+}
+
+/** Bigger reads mean fewer, larger batches (a pipe still returns what it has at once). */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function inputStream(file: string | undefined): NodeJS.ReadableStream {
+  if (file === undefined || file === "-") {
+    // A redirected file can be read in big chunks; pipes and TTYs (non-blocking) go through process.stdin.
+    if (!isRegularFile(0)) return process.stdin;
+    return fs.createReadStream("", { fd: 0, autoClose: false, highWaterMark: READ_CHUNK_BYTES });
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (err) {
+    throw toCairnError(err, { path: file, what: "cannot read input file" });
+  }
+  // A directory opens fine on Linux and fails only at the first read, without its path.
+  if (fs.fstatSync(fd).isDirectory()) {
+    fs.closeSync(fd);
+    throw new CairnError(ErrorKind.Usage, "cannot read input file: it is a directory", { path: file });
+  }
+  return fs.createReadStream("", { fd, highWaterMark: READ_CHUNK_BYTES });
+}
+
+/** Appends every record of `stream`; returns how many bad records were skipped. */
+async function feedStream(
+  pool: Pool,
+  stream: NodeJS.ReadableStream,
+  tags: string[],
+  options: FeedOptions,
+  receipts: FeedReceipts,
+): Promise<number> {
+  const utf8 = new StrictUtf8Input();
+  const splitter = new RecordSplitter(options.in);
+  const batchCharsMax = await batchCharsBudget(pool);
+  const tagChars = tags.reduce((n, t) => n + t.length + 3, 0);
+  let batch: BatchItem[] = [];
+  let batchChars = 0;
+  let firstLine = 0; // input line of the batch's first record
+  let skipped = 0;
+
+  /** A bad record: `stop` fails naming its line, `skip` reports it and goes on. */
+  const refuse = async (
+    line: number,
+    message: string,
+    hint = "fix the input, or use --errors skip to skip bad records",
+  ) => {
+    const where = line > 0 ? `line ${line}: ` : "";
+    if (options.errors === "stop") {
+      await flush();
+      throw new CairnError(ErrorKind.Usage, `${where}${message}`, { hint });
+    }
+    skipped += 1;
+    notice("skipped", `${where}${message}`, line > 0 ? { line } : {});
+  };
+
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchChars = 0;
+    let messages: Message[];
+    try {
+      messages = await pool.appendBatch(items, { durability: options.durability });
+    } catch (err) {
+      // A record too large for the pool is alone in its batch (it exceeds the batch budget),
+      // so a Usage refusal of a one-item batch is that record's fault, like bad JSON.
+      const error = toCairnError(err);
+      if (items.length !== 1 || error.kind !== ErrorKind.Usage) throw err;
+      return refuse(firstLine, error.message, error.hint);
+    }
+    await receipts.add(messages, JSON.stringify(tags));
+  };
+
+  const take = async (records: ReturnType<RecordSplitter["push"]>) => {
+    for (const record of records) {
+      if (!record.ok) {
+        await refuse(record.line, record.message);
+        continue;
+      }
+      const chars = record.chars + tagChars + FRAME_OVERHEAD_CHARS;
+      if (batch.length > 0 && batchChars + chars > batchCharsMax) await flush();
+      if (batch.length === 0) firstLine = record.line;
+      // A one-line record is stored as the text it came in (already valid JSON): no second
+      // serialisation. A pretty-printed one is stored compact.
+      batch.push(
+        record.text.includes("\n") ? { data: record.value, tags } : { data: record.value, dataJson: record.text, tags },
+      );
+      batchChars += chars;
+      if (batch.length >= BATCH_ITEMS_MAX) await flush();
+    }
+  };
+
+  // Records before an invalid byte are appended (as with a bad record), then feed fails.
+  const takeDecoded = async (decoded: DecodedChunk) => {
+    await take(splitter.push(decoded.text));
+    if (decoded.invalidAt < 0) return;
+    await flush();
+    throw new CairnError(ErrorKind.Usage, `input is not valid UTF-8 (byte offset ${decoded.invalidAt})`, {
+      hint: "convert it first, e.g. iconv -f latin1 -t utf-8",
+    });
+  };
+
+  try {
+    for await (const chunk of stream) {
+      await takeDecoded(utf8.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer)));
+      await flush(); // a chunk boundary is a pause in the input: make its messages visible now
+    }
+    await takeDecoded(utf8.end());
+    await take(splitter.end());
+    await flush();
+  } finally {
+    if (stream === process.stdin) process.stdin.pause();
+    else (stream as fs.ReadStream).destroy();
+  }
+  return skipped;
+}

@@ -1,0 +1,171 @@
+/**
+ * `cairn pool create|list|info|delete|truncate`. With --json the shapes follow the
+ * reference: `{"created":[PoolInfo]}`, `{"pools":[…]}`, PoolInfo, `{"deleted":[…],"failed":[…]}`,
+ * `{"pool","dropped"}`; without it, short human lines.
+ */
+import * as fs from "node:fs";
+import type { Command } from "commander";
+import type { PoolInfo } from "../../api/types.js";
+import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
+import { formatBytes } from "../../core/size.js";
+import { parseCount, parseSeq } from "../shared/arguments.js";
+import { clientFor, globalOptionsOf, openPool } from "../shared/client-factory.js";
+import { relativeTime } from "../shared/message-format.js";
+import { paint, printJson } from "../shared/output.js";
+
+function wantsJson(command: Command): boolean {
+  return globalOptionsOf(command).json === true;
+}
+
+function seqRange(info: PoolInfo): string {
+  const { oldest, newest } = info.bounds;
+  return oldest === null ? "empty" : `${oldest}..${newest}`;
+}
+
+export async function runPoolCreate(
+  names: string[],
+  options: { size?: string; indexCapacity?: string },
+  command: Command,
+): Promise<void> {
+  const client = clientFor(command);
+  const createOptions = {
+    ...(options.size === undefined ? {} : { size: options.size }),
+    ...(options.indexCapacity === undefined
+      ? {}
+      : { indexCapacity: parseCount(options.indexCapacity, "--index-capacity", { allowZero: true }) }),
+  };
+  const created: PoolInfo[] = [];
+  try {
+    for (const name of names) {
+      const pool = await client.create(name, createOptions);
+      try {
+        created.push(await pool.info());
+      } finally {
+        await pool.close();
+      }
+      if (!wantsJson(command)) {
+        const info = created[created.length - 1] as PoolInfo;
+        process.stdout.write(
+          `created ${paint("bold", name)} (${formatBytes(info.file_size)}) ${paint("dim", info.path)}\n`,
+        );
+      }
+    }
+  } finally {
+    if (wantsJson(command) && created.length > 0) printJson({ created });
+  }
+}
+
+export async function runPoolList(at: string | undefined, _options: unknown, command: Command): Promise<void> {
+  // A directory the user names must exist: a typo is not "no pools". (The default one may not yet.)
+  if (at !== undefined && !/^https?:\/\//i.test(at) && !fs.existsSync(at))
+    throw new CairnError(ErrorKind.NotFound, `no such directory ${at}`, { path: at });
+  const listings = await clientFor(command).list(at);
+  if (wantsJson(command)) {
+    printJson({ pools: listings.map((l) => (l.info ? l.info : { name: l.name, path: l.path, error: l.error })) });
+    return;
+  }
+  if (listings.length === 0) {
+    process.stdout.write(`no pools in ${at ?? clientFor(command).dir}\n`);
+    return;
+  }
+  const rows = [["NAME", "SIZE", "MESSAGES", "SEQS", "USED", "NEWEST"]];
+  for (const l of listings) {
+    if (!l.info) {
+      rows.push([l.name, "-", "-", "-", "-", `${l.error?.kind}: ${l.error?.message}`]);
+      continue;
+    }
+    const m = l.info.metrics;
+    rows.push([
+      l.name,
+      formatBytes(l.info.file_size),
+      String(m.message_count),
+      seqRange(l.info),
+      `${m.utilization.used_percent}%`,
+      m.age.newest_age_ms === null ? "-" : relativeTime(m.age.newest_age_ms),
+    ]);
+  }
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  for (const [index, row] of rows.entries()) {
+    const line = row
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join("  ")
+      .trimEnd();
+    process.stdout.write(`${index === 0 ? paint("bold", line) : line}\n`);
+  }
+}
+
+export async function runPoolInfo(name: string, _options: unknown, command: Command): Promise<void> {
+  const pool = await openPool(command, name);
+  let info: PoolInfo;
+  try {
+    info = await pool.info();
+  } finally {
+    await pool.close();
+  }
+  if (wantsJson(command)) {
+    printJson(info);
+    return;
+  }
+  const m = info.metrics;
+  const lines = [
+    [paint("bold", info.name), paint("dim", info.path)],
+    [
+      "size",
+      `${formatBytes(info.file_size)} (ring ${formatBytes(info.ring_size)}, index ${info.index_capacity} slots)`,
+    ],
+    ["format", `v${info.format_version}, codec ${info.codec}`],
+    ["messages", `${m.message_count} (seq ${seqRange(info)})`],
+    [
+      "used",
+      `${formatBytes(m.utilization.used_bytes)} of ${formatBytes(info.ring_size)} (${m.utilization.used_percent}%)`,
+    ],
+  ];
+  if (m.age.oldest_time !== null)
+    lines.push(["oldest", `${m.age.oldest_time} (${relativeTime(m.age.oldest_age_ms ?? 0)})`]);
+  if (m.age.newest_time !== null)
+    lines.push(["newest", `${m.age.newest_time} (${relativeTime(m.age.newest_age_ms ?? 0)})`]);
+  process.stdout.write(`${lines[0]?.join("  ")}\n`);
+  for (const [label, value] of lines.slice(1)) process.stdout.write(`  ${(label as string).padEnd(9)}${value}\n`);
+}
+
+export async function runPoolDelete(names: string[], _options: unknown, command: Command): Promise<void> {
+  const client = clientFor(command);
+  const deleted: string[] = [];
+  const failed: { pool: string; error: ReturnType<CairnError["toJSON"]> }[] = [];
+  let firstError: CairnError | null = null;
+  for (const name of names) {
+    try {
+      await client.delete(name);
+      deleted.push(name);
+      if (!wantsJson(command)) process.stdout.write(`deleted ${name}\n`);
+    } catch (err) {
+      const error = toCairnError(err);
+      firstError ??= error;
+      failed.push({ pool: name, error: error.toJSON() });
+    }
+  }
+  if (wantsJson(command)) {
+    printJson({ deleted, failed });
+    if (firstError) process.exitCode = exitCodeFor(firstError.kind);
+    return;
+  }
+  if (firstError) {
+    if (failed.length === 1) throw firstError;
+    throw new CairnError(
+      firstError.kind,
+      `${failed.length} pools were not deleted: ${failed.map((f) => `${f.pool} (${f.error.message})`).join("; ")}`,
+    );
+  }
+}
+
+export async function runPoolTruncate(name: string, options: { before: string }, command: Command): Promise<void> {
+  const beforeSeq = parseSeq(options.before, "--before");
+  const pool = await openPool(command, name);
+  try {
+    const dropped = await pool.truncate(beforeSeq);
+    if (wantsJson(command)) printJson({ pool: name, before: beforeSeq, dropped });
+    else process.stdout.write(`dropped ${dropped} message(s) from ${name} (seq < ${beforeSeq})\n`);
+  } finally {
+    await pool.close();
+  }
+}

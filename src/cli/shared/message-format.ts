@@ -1,0 +1,88 @@
+/**
+ * How messages look on stdout: stable JSON lines with byte-sorted keys when piped, and a
+ * readable block on a TTY: seq, relative and absolute time, tag pills, colourised JSON.
+ */
+import { type Message, messageToWire, sortJsonKeys } from "../../core/message.js";
+import { paint, terminalSafe } from "./output.js";
+
+export type MessageFormat = "pretty" | "jsonl";
+
+export interface FormatOptions {
+  format: MessageFormat;
+  dataOnly: boolean;
+  nowMs?: number;
+}
+
+export function defaultFormat(stream: NodeJS.WriteStream = process.stdout): MessageFormat {
+  return stream.isTTY ? "pretty" : "jsonl";
+}
+
+/** One message, newline-terminated. */
+export function formatMessage(message: Message, options: FormatOptions): string {
+  if (options.format === "jsonl") {
+    return `${JSON.stringify(options.dataOnly ? sortJsonKeys(message.data) : messageToWire(message))}\n`;
+  }
+  const body = colorJson(sortJsonKeys(message.data), 1);
+  if (options.dataOnly) return `${body}\n`;
+  const nowMs = options.nowMs ?? Date.now();
+  const ageMs = nowMs - Number(message.timeNs / 1_000_000n);
+  const pills = tagPills(message.tags);
+  const head = [
+    paint(["bold", "cyan"], `#${message.seq}`),
+    paint("dim", `${relativeTime(ageMs)} · ${message.time}`),
+    pills,
+  ]
+    .filter((part) => part.length > 0)
+    .join("  ");
+  return `${head}\n  ${body}\n`;
+}
+
+/** Tags as coloured pills for a terminal, made safe to print. */
+export function tagPills(tags: readonly string[]): string {
+  return tags.map((t) => paint(["bgBlue", "white"], ` ${terminalSafe(t)} `)).join(" ");
+}
+
+export function relativeTime(ageMs: number): string {
+  const s = Math.round(ageMs / 1000);
+  if (s < 1) return "just now";
+  if (s < 60) return `${s}s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ago`;
+  return `${Math.floor(h / 24)}d ago`;
+}
+
+const INLINE_MAX = 72;
+
+/** JSON with colour per token kind; short values stay on one line. */
+export function colorJson(value: unknown, depth: number): string {
+  const flat = JSON.stringify(value);
+  if (flat === undefined) return paint("dim", "null");
+  if (flat.length <= INLINE_MAX || value === null || typeof value !== "object") return colorInline(value);
+  const pad = "  ".repeat(depth + 1);
+  const end = "  ".repeat(depth);
+  if (Array.isArray(value)) {
+    const items = value.map((v) => `${pad}${colorJson(v, depth + 1)}`);
+    return `[\n${items.join(",\n")}\n${end}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => `${pad}${paint("blue", terminalSafe(JSON.stringify(k)))}: ${colorJson(v, depth + 1)}`,
+  );
+  return `{\n${entries.join(",\n")}\n${end}}`;
+}
+
+function colorInline(value: unknown): string {
+  if (value === null) return paint("dim", "null");
+  if (typeof value === "string") return paint("green", terminalSafe(JSON.stringify(value)));
+  if (typeof value === "number") return paint("yellow", JSON.stringify(value));
+  if (typeof value === "boolean") return paint("magenta", String(value));
+  if (Array.isArray(value)) return `[${value.map(colorInline).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).map(
+      ([k, v]) => `${paint("blue", terminalSafe(JSON.stringify(k)))}: ${colorInline(v)}`,
+    );
+    return `{${entries.join(", ")}}`;
+  }
+  return String(JSON.stringify(value));
+}
