@@ -3,7 +3,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { captureManifest } from "../../src/audit/manifests/manifest.js";
-import { compareManifests, diffToJson, formatDetailed, formatSummary } from "../../src/audit/manifests/manifest-compare.js";
+import {
+  compareManifests,
+  diffToJson,
+  formatDetailed,
+  formatSummary,
+} from "../../src/audit/manifests/manifest-compare.js";
 import { readManifestFile } from "../../src/audit/manifests/manifest-file.js";
 import { countChanges, diffLines, unifiedDiff } from "../../src/audit/manifests/line-diff.js";
 import { cli, fixturesDir, removeDir, tempDir } from "./helpers.js";
