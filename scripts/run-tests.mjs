@@ -1,15 +1,32 @@
 #!/usr/bin/env node
 // Runs every compiled test file under dist/test with node:test. Node 20's `--test` neither
 // expands globs nor finds .ts files, so the files are listed here explicitly, and the run
-// fails when it finds no test at all. Usage: node scripts/run-tests.mjs [filter…], where a
-// filter is part of a test file's path, from the source tree (test/cli/follow) or dist/test.
+// fails when it finds no test at all. Usage: node scripts/run-tests.mjs [--fast] [filter…],
+// where a filter is part of a test file's path, from the source tree (test/cli/follow) or
+// dist/test, and --fast leaves out the slow tier (crash, corruption and multi-process
+// storms, the browser, the jq agreement run) for the inner loop.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const testDir = join(root, "dist", "test");
-const filters = process.argv.slice(2).map((f) => f.replace(/^(\.\/)?(dist\/)?test\//, "").replace(/\.ts$/, ""));
+/** The slow tier: files that spawn storms of processes, a browser, or thousands of trials. */
+const SLOW = [
+  "core/crash",
+  "core/corruption",
+  "core/multiprocess",
+  "core/validate-relock",
+  "audit/concurrency",
+  "audit/lock-and-stale",
+  "api/memory",
+  "cli/where",
+  "cli/concurrent-feed",
+  "ui/browser",
+];
+const args = process.argv.slice(2);
+const fast = args.includes("--fast");
+const filters = args.filter((a) => a !== "--fast").map((f) => f.replace(/^(\.\/)?(dist\/)?test\//, "").replace(/\.ts$/, ""));
 
 function walk(dir) {
   const out = [];
@@ -23,6 +40,7 @@ function walk(dir) {
 
 const files = walk(testDir)
   .filter((f) => filters.length === 0 || filters.some((x) => relative(testDir, f).includes(x)))
+  .filter((f) => !fast || !SLOW.some((x) => relative(testDir, f).startsWith(x)))
   .sort();
 if (files.length === 0) {
   const which = filters.length > 0 ? ` matching ${filters.join(", ")}` : "";
