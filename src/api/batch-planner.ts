@@ -9,7 +9,7 @@
  * pool's per-message overhead (text with non-ASCII characters takes more bytes; the
  * bounds leave room for that).
  */
-import { type BatchBounds, BatchFill } from "../core/batch-rule.js";
+import { type BatchBounds, BatchFill, splitIntoBatches } from "../core/batch-rule.js";
 import { REMOTE_BATCH_BYTES_MAX } from "./wire/limits.js";
 import type { Pool, PoolLimits } from "./types.js";
 
@@ -79,20 +79,6 @@ export class BatchPlanner {
 
   /** Splits `items`, in order, into batches; `bytesOf` sizes an item (see messageBytes). */
   split<T>(items: readonly T[], bytesOf: (item: T) => number): T[][] {
-    const batches: T[][] = [];
-    const fill = new BatchFill(this.fill.bounds);
-    let current: T[] = [];
-    for (const item of items) {
-      const bytes = bytesOf(item);
-      if (!fill.fits(bytes)) {
-        batches.push(current);
-        current = [];
-        fill.clear();
-      }
-      current.push(item);
-      fill.add(bytes);
-    }
-    if (current.length > 0) batches.push(current);
-    return batches;
+    return splitIntoBatches(items, bytesOf, this.fill.bounds);
   }
 }

@@ -197,6 +197,9 @@ function newestTimeNs(pool: PoolFile, state: RingState, memory: WriterMemory): b
   return view.kind === "committed" ? view.timestampNs : memory.lastTimeNs;
 }
 
+/** A group is sized by its frames, already in ring bytes. */
+const sizeOfFrame = (frameBytes: number): number => frameBytes;
+
 /** Appends encoded payloads in order. Caller holds the writer lock. */
 export function appendLocked(
   pool: PoolFile,
@@ -217,7 +220,7 @@ export function appendLocked(
   if (timeNs <= floor) timeNs = floor + 1n;
   let index = 0;
   // Groups follow the batching rule (batch-rule.ts), which keeps a group from dropping its own frames.
-  const groups = splitIntoBatches(lengths.map(frameBytesFor), {
+  const groups = splitIntoBatches(lengths.map(frameBytesFor), sizeOfFrame, {
     itemsMax: Number.MAX_SAFE_INTEGER,
     bytesMax: batchBytesMaxFor(ringSize),
   });

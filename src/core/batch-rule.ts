@@ -67,19 +67,20 @@ export class BatchFill {
   }
 }
 
-/** Splits item sizes, in order, into batches by the rule; returns the sizes of each batch. */
-export function splitIntoBatches(sizes: readonly number[], bounds: BatchBounds): number[][] {
-  const batches: number[][] = [];
+/** Splits items, in order, into batches by the rule; `bytesOf` sizes an item. */
+export function splitIntoBatches<T>(items: readonly T[], bytesOf: (item: T) => number, bounds: BatchBounds): T[][] {
+  const batches: T[][] = [];
   const fill = new BatchFill(bounds);
-  let current: number[] = [];
-  for (const size of sizes) {
-    if (!fill.fits(size)) {
+  let current: T[] = [];
+  for (const item of items) {
+    const bytes = bytesOf(item);
+    if (!fill.fits(bytes)) {
       batches.push(current);
       current = [];
       fill.clear();
     }
-    current.push(size);
-    fill.add(size);
+    current.push(item);
+    fill.add(bytes);
   }
   if (current.length > 0) batches.push(current);
   return batches;

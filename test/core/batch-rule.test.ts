@@ -11,7 +11,7 @@ describe("batch rule", () => {
     for (let run = 0; run < 500; run++) {
       const bounds = { itemsMax: 1 + Math.floor(random() * 8), bytesMax: 1 + Math.floor(random() * 500) };
       const sizes = Array.from({ length: Math.floor(random() * 40) }, () => 1 + Math.floor(random() * 300));
-      const batches = splitIntoBatches(sizes, bounds);
+      const batches = splitIntoBatches(sizes, (size) => size, bounds);
       assert.deepEqual(batches.flat(), sizes, `run ${run}: every size once, in order`);
       for (const batch of batches) {
         assert.ok(batch.length >= 1 && batch.length <= bounds.itemsMax);
