@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { Client } from "../../src/api/client.js";
-import { messageToJsonLine } from "../../src/core/message.js";
+import { messageToJsonLine } from "../../src/api/wire/message.js";
 import { type BenchContext, type LaneResult, median } from "../types.js";
 
 const PAYLOAD = { blob: "x".repeat(1024 - 12) }; // about 1 KiB of JSON

@@ -2,6 +2,7 @@
  * Pool references: a bare name lives in the pool directory (`DIR/NAME.cairn`, or an
  * existing `DIR/NAME.plasmite`), anything with a `/` is a path, and `http(s)://` or
  * `nats://` is a remote pool. Names are checked so that no ref escapes its directory.
+ * Parsing only: which backend serves a ref is the registry's business (backends/registry.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -31,27 +32,43 @@ export function validatePoolName(name: string): void {
   }
 }
 
+/** The ref's URL scheme in lower case (`http`, `nats`…), or null for a name or a path. */
+export function schemeOf(ref: string): string | null {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref);
+  return m ? (m[1] as string).toLowerCase() : null;
+}
+
+/** Whether a ref names a pool elsewhere (a URL of a remote backend) rather than a local file. */
 export function isRemoteRef(ref: string): boolean {
   return /^(https?|nats):\/\//i.test(ref);
 }
 
-export function resolvePoolRef(ref: string, dir: string): PoolRef {
+/** Checks a ref's common form: a non-empty string without NUL. */
+function checkRefText(ref: string): void {
   if (typeof ref !== "string" || ref.length === 0) throw new CairnError(ErrorKind.Usage, "a pool name is required");
   if (ref.includes("\0")) throw new CairnError(ErrorKind.Usage, "pool reference contains a NUL byte");
-  if (isRemoteRef(ref)) {
-    let url: URL;
-    try {
-      url = new URL(ref);
-    } catch {
-      throw new CairnError(ErrorKind.Usage, `invalid pool URL "${ref}"`);
-    }
-    const name = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ""));
-    validatePoolName(name);
-    return { kind: "remote", ref, name, url };
+}
+
+/** A remote ref `scheme://host:port/NAME`: the pool name is the URL's path. */
+export function resolveUrlRef(ref: string): PoolRef {
+  checkRefText(ref);
+  let url: URL;
+  try {
+    url = new URL(ref);
+  } catch {
+    throw new CairnError(ErrorKind.Usage, `invalid pool URL "${ref}"`);
   }
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref);
-  if (scheme) {
-    throw new CairnError(ErrorKind.Usage, `unsupported pool URL scheme "${scheme[1]}://"`, {
+  const name = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ""));
+  validatePoolName(name);
+  return { kind: "remote", ref, name, url };
+}
+
+/** A local ref: a path (it has a `/`) or a name in `dir`. */
+export function resolveLocalRef(ref: string, dir: string): PoolRef {
+  checkRefText(ref);
+  const scheme = schemeOf(ref);
+  if (scheme !== null) {
+    throw new CairnError(ErrorKind.Usage, `unsupported pool URL scheme "${scheme}://"`, {
       hint: "use a name, a path, or an http(s):// URL",
     });
   }
@@ -70,4 +87,10 @@ export function resolvePoolRef(ref: string, dir: string): PoolRef {
     if (fs.existsSync(plasmitePath)) return { kind: "local", ref, name, path: plasmitePath };
   }
   return { kind: "local", ref, name, path: cairnPath };
+}
+
+/** Parses any ref (no backend is consulted: a `nats://` ref parses even though it cannot be opened yet). */
+export function resolvePoolRef(ref: string, dir: string): PoolRef {
+  checkRefText(ref);
+  return isRemoteRef(ref) ? resolveUrlRef(ref) : resolveLocalRef(ref, dir);
 }

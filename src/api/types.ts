@@ -6,14 +6,35 @@
 import type { Durability } from "../core/append.js";
 import type { Message } from "../core/message.js";
 import type { GapPolicy } from "../core/read.js";
-import type { PoolStats } from "../core/stats.js";
 import type { ValidationReport } from "../core/validate.js";
+import type { PoolInfo } from "./wire/pool-info.js";
 
-export type { Durability, GapPolicy, Message, ValidationReport };
+export type { Durability, GapPolicy, Message, PoolInfo, ValidationReport };
+export type { FilePoolInfo, PoolFileLayout, PoolInfoCommon } from "./wire/pool-info.js";
 /** Checks a durability from outside (an HTTP body, a flag): absent is fast, else Usage. */
 export { durabilityOf } from "../core/append.js";
-/** Pool description in the reference's PoolInfo shape (snake_case, as on the wire). */
-export type PoolInfo = PoolStats;
+
+/** How to reach remote pools (http(s):// refs, later nats://). */
+export interface RemoteOptions {
+  /** Bearer token sent to a Cairn server. */
+  token?: string;
+  /** PEM text of a CA certificate to trust for https. */
+  tlsCa?: string;
+  /** Accept any server certificate (testing only). */
+  tlsSkipVerify?: boolean;
+}
+
+/** What one append and one appendBatch may carry into a pool (see BatchPlanner). */
+export interface PoolLimits {
+  /** Largest encoded payload of one message, in bytes. */
+  payloadBytesMax: number;
+  /** Most messages one appendBatch should carry. */
+  batchItemsMax: number;
+  /** Most estimated bytes one appendBatch should carry (messageBytes of each item, summed). */
+  batchBytesMax: number;
+  /** Bytes a message takes beyond the JSON text of its data and tags (frame and codec). */
+  messageOverheadBytes: number;
+}
 
 export interface AppendOptions {
   tags?: readonly string[];
@@ -95,6 +116,13 @@ export interface Pool {
   /** Messages as they are appended (default from the live edge); runs until closed. */
   follow(options?: FollowOptions): Follower;
   info(): Promise<PoolInfo>;
+  /** What one append and one batch may carry; batch through BatchPlanner rather than by hand. */
+  limits(): Promise<PoolLimits>;
+  /**
+   * True once the pool behind this handle is no longer the one its ref names (a pool file
+   * deleted or replaced since it was opened); a caller that shares handles reopens then.
+   */
+  isStale(): Promise<boolean>;
   validate(): Promise<ValidationReport>;
   /** Drops every message with seq < beforeSeq; returns how many were dropped. */
   truncate(beforeSeq: number): Promise<number>;
@@ -110,7 +138,8 @@ export interface CreateOptions {
 
 export interface PoolListing {
   name: string;
-  path: string;
+  /** The pool file, when the pool is one. */
+  path?: string;
   info?: PoolInfo;
   error?: { kind: string; message: string };
 }

@@ -8,6 +8,7 @@
  *
  * Timestamps are taken under the lock and never go backwards within a pool.
  */
+import { batchBytesMaxFor, splitIntoBatches } from "./batch-rule.js";
 import { CairnError, ErrorKind, assert } from "./errors.js";
 import { committedTimestampOf, inspectFrame, payloadByteLength, writeFrame, writeWrapMarker } from "./frame.js";
 import type { RingState } from "./header.js";
@@ -196,23 +197,8 @@ function newestTimeNs(pool: PoolFile, state: RingState, memory: WriterMemory): b
   return view.kind === "committed" ? view.timestampNs : memory.lastTimeNs;
 }
 
-/** Splits frames into groups of at most half the ring, so a group never drops its own frames. */
-function groupsOf(sizes: readonly number[], ringSize: number): number[][] {
-  const groups: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  for (const size of sizes) {
-    if (current.length > 0 && bytes + size > ringSize / 2) {
-      groups.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(size);
-    bytes += size;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
+/** A group is sized by its frames, already in ring bytes. */
+const sizeOfFrame = (frameBytes: number): number => frameBytes;
 
 /** Appends encoded payloads in order. Caller holds the writer lock. */
 export function appendLocked(
@@ -233,7 +219,12 @@ export function appendLocked(
   mirror.validForSeq = -1; // until every write below has landed and been mirrored
   if (timeNs <= floor) timeNs = floor + 1n;
   let index = 0;
-  for (const group of groupsOf(lengths.map(frameBytesFor), ringSize)) {
+  // Groups follow the batching rule (batch-rule.ts), which keeps a group from dropping its own frames.
+  const groups = splitIntoBatches(lengths.map(frameBytesFor), sizeOfFrame, {
+    itemsMax: Number.MAX_SAFE_INTEGER,
+    bytesMax: batchBytesMaxFor(ringSize),
+  });
+  for (const group of groups) {
     const planned = planAppendGroup(state, ringSize, group, frameLookup(pool, mirror));
     if (planned.tailMoved) pool.writeState(planned.afterDrop);
     const first = index;

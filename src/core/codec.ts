@@ -20,6 +20,11 @@ export interface PayloadCodec {
   /** Whether frames carry a CRC-32 of the payload that readers must verify. */
   readonly checksummed: boolean;
   /**
+   * Bytes a payload adds around the JSON text of its data and tags (for sizing batches:
+   * each codec knows its own wrapper; a binary codec states an upper bound).
+   */
+  readonly payloadOverheadBytes: number;
+  /**
    * `dataJson`, when given, is the JSON text of `data` already serialised by the caller
    * (e.g. a line read from stdin); a codec may use it instead of serialising again.
    * A string result is written to the frame as UTF-8.

@@ -81,9 +81,14 @@ export function decodeRingState(buf: Buffer, at = 0): RingState {
   };
 }
 
+/** True when `buf` (a file's first bytes) starts with the pool magic `PLSM`. */
+export function startsWithPoolMagic(buf: Buffer): boolean {
+  return buf.length >= H.magic + 4 && buf.toString("latin1", H.magic, H.magic + 4) === POOL_MAGIC;
+}
+
 /** Reads the magic and version only, so an unknown version is reported before anything else. */
 export function decodeHeaderPrefix(buf: Buffer, path: string): { formatVersion: number } {
-  if (buf.length < 8 || buf.toString("latin1", H.magic, H.magic + 4) !== POOL_MAGIC) {
+  if (buf.length < 8 || !startsWithPoolMagic(buf)) {
     throw new CairnError(ErrorKind.Corrupt, "not a pool file (bad magic)", {
       path,
       offset: 0,

@@ -34,6 +34,7 @@ export const jsonCodec: PayloadCodec = {
   name: "json",
   formatVersion: JSON_FORMAT_VERSION,
   checksummed: true,
+  payloadOverheadBytes: '{"data":,"meta":{"tags":}}'.length,
   encode,
   decode,
 };

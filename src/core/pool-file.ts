@@ -253,6 +253,20 @@ export class PoolFile {
     return fs.fstatSync(this.fd).nlink === 0;
   }
 
+  /** True when the path no longer names the file this handle opened (deleted or replaced). */
+  isReplaced(): boolean {
+    this.ensureOpen();
+    let now: fs.Stats | undefined;
+    try {
+      now = fs.statSync(this.path, { throwIfNoEntry: false });
+    } catch {
+      return true; // the path cannot be looked at any more: this handle is not its pool
+    }
+    if (!now) return true;
+    const own = fs.fstatSync(this.fd);
+    return now.ino !== own.ino || now.dev !== own.dev;
+  }
+
   sync(): void {
     fs.fdatasyncSync(this.fd);
   }

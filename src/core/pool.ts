@@ -15,6 +15,7 @@ import {
   durabilityOf,
   truncateLocked,
 } from "./append.js";
+import { type AppendLimits, appendLimitsFor } from "./batch-rule.js";
 import { lockExclusive, unlock } from "./lock.js";
 import { type Message, checkNesting, makeMessage } from "./message.js";
 import { type CreatePoolFileOptions, PoolFile } from "./pool-file.js";
@@ -130,6 +131,11 @@ export class PoolHandle {
       throw new CairnError(ErrorKind.Usage, `invalid seq ${beforeSeq}`);
     const durability = durabilityOf(options.durability);
     return this.withLock(() => truncateLocked(this.file, beforeSeq, durability));
+  }
+
+  /** What one append and one batch may carry into this pool (see batch-rule.ts). */
+  limits(): AppendLimits {
+    return appendLimitsFor(this.file.geometry.ringSize, this.file.codec);
   }
 
   stats(): PoolStats {

@@ -2,13 +2,14 @@
  * Group commit for single appends. Append requests that reach the server in the same
  * turn of the event loop are written with one `appendBatch` per pool and durability (one
  * lock, one header update, one sync for `flush`) instead of one each; every request still
- * gets its own message back. A batch holds at most `batchItemsMax` items and
- * `batchBytesMax` bytes, and never more than a quarter of the pool's ring (the engine has
- * been seen to fail part-way through batches about the size of the ring). A batch refused
+ * gets its own message back. Batches are cut by the api's BatchPlanner: at most
+ * `batchItemsMax` items and `batchBytesMax` bytes (request body sizes, a cheap upper bound
+ * of each message), within the pool's own limits (a quarter of its ring). A batch refused
  * with Usage (a bad or oversize message, found before anything is written) is retried item
  * by item, so one bad message fails only its own request; any other failure fails the
  * whole batch, since retrying could write a message twice.
  */
+import { BatchPlanner } from "../api/batch-planner.js";
 import type { Durability, Message, Pool } from "../api/types.js";
 import { CairnError, ErrorKind } from "../core/errors.js";
 
@@ -23,7 +24,7 @@ interface PendingAppend {
 
 export class AppendCoalescer {
   private readonly queues = new Map<Pool, PendingAppend[]>();
-  private readonly ringBytes = new WeakMap<Pool, number>();
+  private readonly planners = new WeakMap<Pool, Promise<BatchPlanner>>();
 
   constructor(
     private readonly batchItemsMax = 64,
@@ -49,40 +50,23 @@ export class AppendCoalescer {
     });
   }
 
-  private async budgetFor(pool: Pool): Promise<number> {
-    let ring = this.ringBytes.get(pool);
-    if (ring === undefined) {
-      try {
-        ring = (await pool.info()).ring_size;
-      } catch {
-        ring = 0; // unknown: batches of one
-      }
-      this.ringBytes.set(pool, ring);
+  /** The pool's batching limits, asked once per pool handle. */
+  private plannerFor(pool: Pool): Promise<BatchPlanner> {
+    let planner = this.planners.get(pool);
+    if (!planner) {
+      planner = BatchPlanner.forPool(pool, { itemsMax: this.batchItemsMax, bytesMax: this.batchBytesMax });
+      this.planners.set(pool, planner);
     }
-    return Math.min(this.batchBytesMax, Math.floor(ring / 4));
+    return planner;
   }
 
   private async flush(pool: Pool): Promise<void> {
     const queue = this.queues.get(pool) ?? [];
     this.queues.delete(pool);
-    const budget = await this.budgetFor(pool);
+    const planner = await this.plannerFor(pool);
     for (const durability of ["fast", "flush"] as const) {
       const items = queue.filter((p) => p.durability === durability);
-      let start = 0;
-      while (start < items.length) {
-        let end = start;
-        let bytes = 0;
-        while (
-          end < items.length &&
-          end - start < this.batchItemsMax &&
-          (end === start || bytes + items[end]!.bytes <= budget)
-        ) {
-          bytes += items[end]!.bytes;
-          end += 1;
-        }
-        void this.write(pool, items.slice(start, end), durability);
-        start = end;
-      }
+      for (const batch of planner.split(items, (p) => p.bytes)) void this.write(pool, batch, durability);
     }
   }
 

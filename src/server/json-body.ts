@@ -7,7 +7,7 @@ import type * as http from "node:http";
 import { ErrorKind } from "../core/errors.js";
 import { HttpError, usage } from "./respond.js";
 
-export const BODY_BYTES_MAX_DEFAULT = 1024 * 1024;
+export { BODY_BYTES_MAX_DEFAULT } from "../api/wire/limits.js";
 
 function tooLarge(limit: number): HttpError {
   return new HttpError(ErrorKind.Usage, `request body exceeds ${limit} bytes`, 413);

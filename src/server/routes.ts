@@ -8,7 +8,16 @@ import { CairnError, ErrorKind } from "../core/errors.js";
 import type { Operation } from "./auth.js";
 import { handleEvents } from "./handlers/events.js";
 import { appendBatch, appendMessage, getMessage } from "./handlers/messages.js";
-import { createPool, deletePool, listPools, openPool, poolInfo, truncatePool, validatePool } from "./handlers/pools.js";
+import {
+  createPool,
+  deletePool,
+  listPools,
+  openPool,
+  poolInfo,
+  poolLimits,
+  truncatePool,
+  validatePool,
+} from "./handlers/pools.js";
 import { handleTail } from "./handlers/tail.js";
 import { uiCatalog, uiSession } from "./handlers/ui-api.js";
 import { HttpError, usage } from "./respond.js";
@@ -41,6 +50,12 @@ const routes: Route[] = [
     pattern: new RegExp(`^/v0/pools/${POOL}/info$`),
     operation: "read",
     handle: (c) => poolInfo(c.ctx, c.res, c.params[0] as string),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v0/pools/${POOL}/limits$`),
+    operation: "open",
+    handle: (c) => poolLimits(c.ctx, c.res, c.params[0] as string),
   },
   {
     method: "DELETE",

@@ -13,7 +13,7 @@ import { CairnError, ErrorKind } from "../core/errors.js";
 import { LineWriter } from "./line-writer.js";
 import { PoolHandles } from "./pool-handles.js";
 import type { ServerContext } from "./server-context.js";
-import type { TailParams } from "./tail-params.js";
+import type { TailQuery } from "../api/wire/tail-query.js";
 
 /** How one kind of stream looks on the wire. */
 export interface StreamFormat {
@@ -31,7 +31,7 @@ export interface StreamFormat {
   start?(writer: LineWriter, pool: Pool, fail: (err: unknown) => void): Promise<() => void>;
 }
 
-function followFromParams(pool: Pool, params: TailParams, onGap: (gap: Gap) => void): Follower {
+function followFromParams(pool: Pool, params: TailQuery, onGap: (gap: Gap) => void): Follower {
   return pool.follow({
     from: params.from,
     tags: params.tags,
@@ -54,7 +54,7 @@ export async function serveStream(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   poolName: string,
-  params: TailParams,
+  params: TailQuery,
   format: StreamFormat,
 ): Promise<void> {
   // A bad name is Usage (400) even when every slot is taken.

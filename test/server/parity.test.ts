@@ -9,7 +9,8 @@ import { after, before, describe, test } from "node:test";
 import { Client } from "../../src/api/client.js";
 import type { PoolInfo } from "../../src/api/types.js";
 import { CairnError } from "../../src/core/errors.js";
-import { type Message, messageToWire } from "../../src/core/message.js";
+import { messageToWire } from "../../src/api/wire/message.js";
+import type { Message } from "../../src/core/message.js";
 import { type CliResult, newPoolDir, runCli } from "../cli/cli-harness.js";
 import { tempDir } from "../helpers/tmp.js";
 import { type TestServer, startTestServer } from "./harness.js";
@@ -50,7 +51,7 @@ function cli(args: string[], input?: string): Promise<CliResult> {
 
 function facts(info: PoolInfo): Facts {
   const { file_size, bounds, metrics } = info;
-  return { file_size, oldest: bounds.oldest, newest: bounds.newest, count: metrics.message_count };
+  return { file_size: file_size as number, oldest: bounds.oldest, newest: bounds.newest, count: metrics.message_count };
 }
 
 function cliOutcome<T = Seen[]>(

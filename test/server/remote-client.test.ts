@@ -57,7 +57,10 @@ describe("remote pools through the api Client", () => {
       assert.equal((await pool.validate()).status, "ok");
       assert.equal(await pool.truncate(2), 1);
       assert.equal(await kindOf(pool.get(1)), "NotFound");
-      const listing = await (await import("../../src/api/backends/http.js")).httpBackend.list!(new URL(server.url), {});
+      const listing = await (await import("../../src/api/backends/http/http-backend.js")).httpBackend.list(server.url, {
+        dir: "",
+        remote: {},
+      });
       assert.deepEqual(
         listing.map((l) => l.name),
         ["remote"],

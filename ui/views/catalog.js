@@ -56,7 +56,10 @@ function poolCard(pool, rate, series) {
       "div.pool-card-meter",
       {},
       utilizationBar(m.utilization.used_percent),
-      h("span.small.muted", { text: `${m.utilization.used_percent.toFixed(1)}% of ${formatBytes(pool.ring_size)}` }),
+      // Capacity is used + free: every backend reports both (only a pool file has ring_size).
+      h("span.small.muted", {
+        text: `${m.utilization.used_percent.toFixed(1)}% of ${formatBytes(m.utilization.used_bytes + m.utilization.free_bytes)}`,
+      }),
     ),
     h(
       "div.stats",
@@ -69,7 +72,10 @@ function poolCard(pool, rate, series) {
     h(
       "div.pool-card-foot",
       {},
-      h("span.small.muted", { title: pool.path, text: `${formatBytes(pool.file_size)} · ${pool.codec}` }),
+      h("span.small.muted", {
+        title: pool.path ?? pool.name,
+        text: [pool.file_size === undefined ? null : formatBytes(pool.file_size), pool.codec].filter(Boolean).join(" · "),
+      }),
       sparkline(series.rates, { width: 120, height: 22 }),
     ),
   );

@@ -7,6 +7,7 @@ import { CairnError, ErrorKind } from "../../core/errors.js";
 import type { Message } from "../../core/message.js";
 import { PoolHandle } from "../../core/pool.js";
 import { parseSize } from "../../core/size.js";
+import { BATCH_BYTES_MAX, BATCH_ITEMS_MAX } from "../batch-planner.js";
 import { ChangeSignal } from "../change-signal.js";
 import type {
   AppendOptions,
@@ -14,8 +15,9 @@ import type {
   CreateOptions,
   FollowOptions,
   Follower,
+  FilePoolInfo,
   Pool,
-  PoolInfo,
+  PoolLimits,
   ReadOptions,
   StartAt,
   ValidationReport,
@@ -78,8 +80,22 @@ export class LocalPool implements Pool {
     return new LocalFollower(this.handle, { ...options, from: options.from ?? "live" }, true);
   }
 
-  async info(): Promise<PoolInfo> {
+  async info(): Promise<FilePoolInfo> {
     return this.handle.stats();
+  }
+
+  async limits(): Promise<PoolLimits> {
+    const engine = this.handle.limits();
+    return {
+      payloadBytesMax: engine.payloadBytesMax,
+      batchItemsMax: BATCH_ITEMS_MAX,
+      batchBytesMax: Math.min(BATCH_BYTES_MAX, engine.batchBytesMax),
+      messageOverheadBytes: engine.messageOverheadBytes,
+    };
+  }
+
+  async isStale(): Promise<boolean> {
+    return this.handle.poolFile.isReplaced();
   }
 
   async validate(): Promise<ValidationReport> {

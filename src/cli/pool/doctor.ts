@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
+import { validationReportToWire } from "../../api/wire/validation-report.js";
 import type { ValidationIssue } from "../../core/validate.js";
 import { clientFor, globalOptionsOf } from "../shared/client-factory.js";
 import { paint, printJson } from "../shared/output.js";
@@ -29,16 +30,16 @@ async function examine(command: Command, ref: string, label: string): Promise<Do
   try {
     const pool = await client.open(ref);
     try {
-      const report = await pool.validate();
+      const report = validationReportToWire(await pool.validate());
       return {
         pool_ref: label,
         path: report.path,
         status: report.status,
-        last_good_seq: report.lastGoodSeq,
-        message_count: report.messageCount,
+        last_good_seq: report.last_good_seq,
+        message_count: report.message_count,
         issue_count: report.issues.length,
         issues: report.issues,
-        remediation_hints: report.remediationHints,
+        remediation_hints: report.remediation_hints,
       };
     } finally {
       await pool.close();
@@ -104,7 +105,7 @@ export async function runDoctor(refs: string[], options: { all?: boolean }, comm
   if (!options.all && refs.length === 0)
     throw new CairnError(ErrorKind.Usage, "name the pools to check, or use --all", { hint: "cairn doctor --all" });
   const targets = options.all
-    ? (await clientFor(command).list()).map((l) => ({ ref: l.path, label: l.name }))
+    ? (await clientFor(command).list()).map((l) => ({ ref: l.path ?? l.name, label: l.name }))
     : refs.map((ref) => ({ ref, label: ref }));
   const json = globalOptionsOf(command).json === true;
   const progress = options.all === true && process.stderr.isTTY === true;

@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import type { Command } from "commander";
+import { BatchPlanner } from "../../api/batch-planner.js";
 import type { BatchItem, Durability, Message, Pool } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "./input/batch-bounds.js";
 import { clientFor, globalOptionsOf, openPool as openExistingPool } from "../shared/client-factory.js";
 import { FeedReceipts } from "./feed-receipts.js";
 import { type InputFormat, RecordSplitter } from "./input/input-records.js";
@@ -108,10 +108,10 @@ async function feedStream(
 ): Promise<number> {
   const utf8 = new StrictUtf8Input();
   const splitter = new RecordSplitter(options.in);
-  const batchCharsMax = await batchCharsBudget(pool);
-  const tagChars = tags.reduce((n, t) => n + t.length + 3, 0);
+  // Batches follow the pool's limits (its ring, its codec, its transport): see BatchPlanner.
+  const planner = await BatchPlanner.forPool(pool);
+  const tagsChars = JSON.stringify(tags).length;
   let batch: BatchItem[] = [];
-  let batchChars = 0;
   let firstLine = 0; // input line of the batch's first record
   let skipped = 0;
 
@@ -134,7 +134,7 @@ async function feedStream(
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    batchChars = 0;
+    planner.clear();
     let messages: Message[];
     try {
       messages = await pool.appendBatch(items, { durability: options.durability });
@@ -154,16 +154,15 @@ async function feedStream(
         await refuse(record.line, record.message);
         continue;
       }
-      const chars = record.chars + tagChars + FRAME_OVERHEAD_CHARS;
-      if (batch.length > 0 && batchChars + chars > batchCharsMax) await flush();
+      const bytes = planner.messageBytes(record.chars, tagsChars);
+      if (!planner.fits(bytes)) await flush();
       if (batch.length === 0) firstLine = record.line;
       // A one-line record is stored as the text it came in (already valid JSON): no second
       // serialisation. A pretty-printed one is stored compact.
       batch.push(
         record.text.includes("\n") ? { data: record.value, tags } : { data: record.value, dataJson: record.text, tags },
       );
-      batchChars += chars;
-      if (batch.length >= BATCH_ITEMS_MAX) await flush();
+      planner.add(bytes);
     }
   };
 

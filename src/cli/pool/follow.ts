@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import type { FollowStatus, Follower, Gap, GapPolicy, Message, StartAt } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { messageToWire } from "../../core/message.js";
+import { messageToWire } from "../../api/wire/message.js";
 import { nowNs, parseSinceNs } from "../../core/time.js";
 import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../shared/arguments.js";
 import { batchesOf } from "./input/batch-iterator.js";

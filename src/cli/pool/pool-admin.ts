@@ -5,7 +5,9 @@
  */
 import * as fs from "node:fs";
 import type { Command } from "commander";
+import { isRemoteRef } from "../../api/pool-ref.js";
 import type { PoolInfo } from "../../api/types.js";
+import { isFilePoolInfo, poolListingToWire } from "../../api/wire/pool-info.js";
 import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
 import { parseCount, parseSeq } from "../shared/arguments.js";
@@ -45,9 +47,8 @@ export async function runPoolCreate(
       }
       if (!wantsJson(command)) {
         const info = created[created.length - 1] as PoolInfo;
-        process.stdout.write(
-          `created ${paint("bold", name)} (${formatBytes(info.file_size)}) ${paint("dim", info.path)}\n`,
-        );
+        const where = isFilePoolInfo(info) ? ` (${formatBytes(info.file_size)}) ${paint("dim", info.path)}` : "";
+        process.stdout.write(`created ${paint("bold", name)}${where}\n`);
       }
     }
   } finally {
@@ -57,11 +58,11 @@ export async function runPoolCreate(
 
 export async function runPoolList(at: string | undefined, _options: unknown, command: Command): Promise<void> {
   // A directory the user names must exist: a typo is not "no pools". (The default one may not yet.)
-  if (at !== undefined && !/^https?:\/\//i.test(at) && !fs.existsSync(at))
+  if (at !== undefined && !isRemoteRef(at) && !fs.existsSync(at))
     throw new CairnError(ErrorKind.NotFound, `no such directory ${at}`, { path: at });
   const listings = await clientFor(command).list(at);
   if (wantsJson(command)) {
-    printJson({ pools: listings.map((l) => (l.info ? l.info : { name: l.name, path: l.path, error: l.error })) });
+    printJson({ pools: listings.map(poolListingToWire) });
     return;
   }
   if (listings.length === 0) {
@@ -77,7 +78,7 @@ export async function runPoolList(at: string | undefined, _options: unknown, com
     const m = l.info.metrics;
     rows.push([
       l.name,
-      formatBytes(l.info.file_size),
+      isFilePoolInfo(l.info) ? formatBytes(l.info.file_size) : "-",
       String(m.message_count),
       seqRange(l.info),
       `${m.utilization.used_percent}%`,
@@ -107,19 +108,19 @@ export async function runPoolInfo(name: string, _options: unknown, command: Comm
     return;
   }
   const m = info.metrics;
-  const lines = [
-    [paint("bold", info.name), paint("dim", info.path)],
-    [
-      "size",
-      `${formatBytes(info.file_size)} (ring ${formatBytes(info.ring_size)}, index ${info.index_capacity} slots)`,
-    ],
-    ["format", `v${info.format_version}, codec ${info.codec}`],
-    ["messages", `${m.message_count} (seq ${seqRange(info)})`],
-    [
-      "used",
-      `${formatBytes(m.utilization.used_bytes)} of ${formatBytes(info.ring_size)} (${m.utilization.used_percent}%)`,
-    ],
-  ];
+  const u = m.utilization;
+  const file = isFilePoolInfo(info) ? info : null;
+  const lines = [[paint("bold", info.name), paint("dim", file?.path ?? "")]];
+  if (file) {
+    const layout = `ring ${formatBytes(file.ring_size)}, index ${file.index_capacity} slots`;
+    lines.push(["size", `${formatBytes(file.file_size)} (${layout})`]);
+  }
+  if (info.format_version !== undefined) lines.push(["format", `v${info.format_version}, codec ${info.codec}`]);
+  lines.push(["messages", `${m.message_count} (seq ${seqRange(info)})`]);
+  lines.push([
+    "used",
+    `${formatBytes(u.used_bytes)} of ${formatBytes(u.used_bytes + u.free_bytes)} (${u.used_percent}%)`,
+  ]);
   if (m.age.oldest_time !== null)
     lines.push(["oldest", `${m.age.oldest_time} (${relativeTime(m.age.oldest_age_ms ?? 0)})`]);
   if (m.age.newest_time !== null)

@@ -9,9 +9,9 @@ import { spawn } from "node:child_process";
 import * as os from "node:os";
 import type { Readable } from "node:stream";
 import type { Command } from "commander";
+import { BatchPlanner } from "../../api/batch-planner.js";
 import type { BatchItem, Pool } from "../../api/types.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { BATCH_ITEMS_MAX, FRAME_OVERHEAD_CHARS, batchCharsBudget } from "./input/batch-bounds.js";
 import { openPool } from "../shared/client-factory.js";
 
 export interface TapOptions {
@@ -20,39 +20,27 @@ export interface TapOptions {
 
 const LIFECYCLE_TAG = "lifecycle";
 
-/** Splits items into runs of at most `budget` estimated characters (at least one item each). */
-function slicesOf(items: BatchItem[], budget: number): BatchItem[][] {
-  const slices: BatchItem[][] = [];
-  let current: BatchItem[] = [];
-  let chars = 0;
-  for (const item of items) {
-    const size = JSON.stringify(item.data).length + FRAME_OVERHEAD_CHARS;
-    if (current.length > 0 && (chars + size > budget || current.length >= BATCH_ITEMS_MAX)) {
-      slices.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(item);
-    chars += size;
-  }
-  if (current.length > 0) slices.push(current);
-  return slices;
+/** Estimated bytes of a message (see BatchPlanner.messageBytes). */
+function bytesOf(planner: BatchPlanner, item: BatchItem): number {
+  return planner.messageBytes(JSON.stringify(item.data).length, JSON.stringify(item.tags ?? []).length);
 }
 
 /** Appends in arrival order: each batch waits for the previous one. */
 class OrderedAppender {
   private chain: Promise<unknown> = Promise.resolve();
   private failure: unknown = null;
-  private budget: number | null = null;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly planner: BatchPlanner,
+  ) {}
 
   add(items: BatchItem[]): void {
     if (items.length === 0) return;
     this.chain = this.chain
       .then(async () => {
-        this.budget ??= await batchCharsBudget(this.pool);
-        for (const slice of slicesOf(items, this.budget)) await this.pool.appendBatch(slice);
+        const batches = this.planner.split(items, (item) => bytesOf(this.planner, item));
+        for (const batch of batches) await this.pool.appendBatch(batch);
       })
       .catch((err) => {
         this.failure ??= err;
@@ -124,8 +112,9 @@ export async function runTap(ref: string, argv: string[], options: TapOptions, c
     throw new CairnError(ErrorKind.Usage, "tap needs a command to run", { hint: "cairn tap POOL -- CMD ARGS…" });
   const tags = options.tag ?? [];
   const pool = await openPool(command, ref);
-  const appender = new OrderedAppender(pool);
-  const charsMax = lineCharsMax(await batchCharsBudget(pool));
+  const planner = await BatchPlanner.forPool(pool);
+  const appender = new OrderedAppender(pool, planner);
+  const charsMax = lineCharsMax(planner.bytesMax);
   const started = process.hrtime.bigint();
   const [file, ...args] = argv as [string, ...string[]];
   const child = spawn(file, args, { stdio: ["inherit", "pipe", "pipe"] });

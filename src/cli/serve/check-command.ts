@@ -4,6 +4,7 @@
  * Exits with Usage when `serve` would refuse to start.
  */
 import * as fs from "node:fs";
+import { TAIL_TIMEOUT_MS_MAX } from "../../api/wire/limits.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
 import { checkServeConfig, isLoopback } from "../../server/config.js";
@@ -30,7 +31,7 @@ export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Pro
     limits: {
       body_bytes_max: config.bodyBytesMax,
       concurrent_streams_max: config.streamSlotsMax,
-      tail_timeout_ms_max: 30000,
+      tail_timeout_ms_max: TAIL_TIMEOUT_MS_MAX,
     },
     ui_dir_exists: fs.existsSync(defaultUiDir()),
     errors,

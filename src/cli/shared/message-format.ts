@@ -2,7 +2,8 @@
  * How messages look on stdout: stable JSON lines with byte-sorted keys when piped, and a
  * readable block on a TTY: seq, relative and absolute time, tag pills, colourised JSON.
  */
-import { type Message, messageToWire, sortJsonKeys } from "../../core/message.js";
+import { messageToWire, sortJsonKeys } from "../../api/wire/message.js";
+import type { Message } from "../../core/message.js";
 import { paint, terminalSafe } from "./output.js";
 
 export type MessageFormat = "pretty" | "jsonl";

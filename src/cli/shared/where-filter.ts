@@ -8,7 +8,8 @@
  */
 import { type Jq, loadJq } from "jq-wasm";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { type Message, messageToWire } from "../../core/message.js";
+import { messageToWire } from "../../api/wire/message.js";
+import type { Message } from "../../core/message.js";
 
 /** The per-batch program: per message, the outputs of each expression, or null when one raised. */
 function batchProgram(expressions: readonly string[], input: "argument" | "stdin"): string {

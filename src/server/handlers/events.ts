@@ -11,11 +11,11 @@
  * stream with that error, like any other failure.
  */
 import type * as http from "node:http";
-import { messageToWire } from "../../core/message.js";
+import { messageToWire } from "../../api/wire/message.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
 import { serveStream } from "../stream-follow.js";
-import { parseTailParams } from "../tail-params.js";
+import { tailQueryFromSearch } from "../../api/wire/tail-query.js";
 
 function sseEvent(event: string, data: unknown, id?: number): string {
   return `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -29,7 +29,7 @@ export async function handleEvents(
   query: URLSearchParams,
 ): Promise<void> {
   const lastEventId = req.headers["last-event-id"];
-  const params = parseTailParams(query, typeof lastEventId === "string" ? lastEventId : undefined);
+  const params = tailQueryFromSearch(query, typeof lastEventId === "string" ? lastEventId : undefined);
   await serveStream(ctx, req, res, poolName, params, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no" },
     gapText: (gap) => sseEvent("gap", { from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count }),

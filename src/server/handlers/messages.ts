@@ -6,7 +6,7 @@
  */
 import type * as http from "node:http";
 import { type BatchItem, durabilityOf } from "../../api/types.js";
-import { messageToWire } from "../../core/message.js";
+import { messageToWire } from "../../api/wire/message.js";
 import { readJsonObject } from "../json-body.js";
 import { sendJson, usage } from "../respond.js";
 import type { ServerContext } from "../server-context.js";

@@ -1,23 +1,21 @@
 /**
  * Pool lifecycle endpoints: list, create, open, info, delete (and the Cairn extensions
- * validate and truncate). Each calls the api Client through the shared pool handles.
+ * validate, truncate and limits). Each calls the api Client through the shared pool handles.
  */
 import type * as http from "node:http";
 import type { PoolInfo } from "../../api/types.js";
-import { ErrorKind } from "../../core/errors.js";
+import { type WireListingError, poolListingToWire } from "../../api/wire/pool-info.js";
+import { poolLimitsToWire } from "../../api/wire/pool-limits.js";
+import { validationReportToWire } from "../../api/wire/validation-report.js";
 import { readJsonObject } from "../json-body.js";
 import { PoolHandles } from "../pool-handles.js";
 import { sendJson, usage } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
 
 /** Every pool's info; a pool that cannot be read is `{name, path, error:{kind, message}}`. */
-export async function listEntries(ctx: ServerContext): Promise<Array<PoolInfo | PoolListingError>> {
-  const listings = await ctx.pools.client.list();
-  return listings.map((l) => l.info ?? { name: l.name, path: l.path, error: l.error ?? unknownError });
+export async function listEntries(ctx: ServerContext): Promise<Array<PoolInfo | WireListingError>> {
+  return (await ctx.pools.client.list()).map(poolListingToWire);
 }
-
-type PoolListingError = { name: string; path: string; error: { kind: string; message: string } };
-const unknownError = { kind: ErrorKind.Internal, message: "the pool could not be described" };
 
 export async function listPools(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
   sendJson(res, 200, { pools: await listEntries(ctx) });
@@ -66,7 +64,13 @@ export async function deletePool(ctx: ServerContext, res: http.ServerResponse, n
 
 export async function validatePool(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
   const pool = await ctx.pools.open(name);
-  sendJson(res, 200, { report: await pool.validate() });
+  sendJson(res, 200, { report: validationReportToWire(await pool.validate()) });
+}
+
+/** What one append and one batch may carry (Cairn extension): remote writers batch by it. */
+export async function poolLimits(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
+  const pool = await ctx.pools.open(name);
+  sendJson(res, 200, { limits: poolLimitsToWire(await pool.limits()) });
 }
 
 export async function truncatePool(

@@ -6,11 +6,11 @@
  * `cairn-start-seq` tells where the stream began, so a client can resume from there.
  */
 import type * as http from "node:http";
-import { messageToJsonLine } from "../../core/message.js";
+import { messageToJsonLine } from "../../api/wire/message.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
 import { serveStream } from "../stream-follow.js";
-import { parseTailParams } from "../tail-params.js";
+import { tailQueryFromSearch } from "../../api/wire/tail-query.js";
 
 export async function handleTail(
   ctx: ServerContext,
@@ -19,7 +19,7 @@ export async function handleTail(
   poolName: string,
   query: URLSearchParams,
 ): Promise<void> {
-  const params = parseTailParams(query);
+  const params = tailQueryFromSearch(query);
   await serveStream(ctx, req, res, poolName, params, {
     headers: { "content-type": "application/jsonl; charset=utf-8", "x-content-type-options": "nosniff" },
     gapText: (gap) =>

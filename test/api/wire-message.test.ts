@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { makeMessage, messageToJsonLine } from "../../src/core/message.js";
+import { messageToJsonLine } from "../../src/api/wire/message.js";
+import { makeMessage } from "../../src/core/message.js";
 import { formatTimeNs, parseDurationNs, parseTimeNs } from "../../src/core/time.js";
 
 describe("message wire form", () => {

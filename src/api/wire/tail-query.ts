@@ -1,29 +1,51 @@
 /**
- * Query parameters of a tail or SSE request, checked and turned into api FollowOptions.
+ * The tail (and SSE) query on the wire, both ways: the HTTP backend writes it with
+ * `tailQueryToSearch`, the server reads it with `tailQueryFromSearch`.
  *
  *   since_seq=N     start at seq N (inclusive); older seqs that left the pool are a gap
  *   last=N          start at the newest N retained messages (Cairn extension)
  *   since_time=T    start at the first message at or after RFC 3339 time T (Cairn extension)
- *   from=oldest     start at the oldest retained message (Cairn extension; default: live edge)
+ *   from=oldest|live  start at the oldest retained message or the live edge (Cairn extension;
+ *                   default: live edge)
  *   max=N           end the stream after N messages
- *   timeout_ms=N    end the stream when no message arrives for N ms (0: at the current end); <= 30000
+ *   timeout_ms=N    end the stream when no message arrives for N ms (0: at the current end);
+ *                   at most TAIL_TIMEOUT_MS_MAX
  *   tag=T           only messages carrying T; repeat for AND
  *   gap_policy=continue|error
  *   notices=1       emit `{"notice":{"kind":"drop",…}}` lines for gaps (Cairn extension)
  */
-import type { GapPolicy, StartAt } from "../api/types.js";
-import { parseTimeNs } from "../core/time.js";
-import { usage } from "./respond.js";
+import { CairnError, ErrorKind } from "../../core/errors.js";
+import type { GapPolicy } from "../../core/read.js";
+import { formatTimeNs, parseTimeNs } from "../../core/time.js";
+import type { StartAt } from "../types.js";
+import { TAIL_TIMEOUT_MS_MAX } from "./limits.js";
 
-export const TAIL_TIMEOUT_MS_MAX = 30_000;
-
-export interface TailParams {
+export interface TailQuery {
   from: StartAt;
   max: number | undefined;
   timeoutMs: number | undefined;
   tags: string[];
   gap: GapPolicy;
   notices: boolean;
+}
+
+function usage(message: string): CairnError {
+  return new CairnError(ErrorKind.Usage, message);
+}
+
+export function tailQueryToSearch(query: TailQuery): string {
+  const q = new URLSearchParams();
+  const from = query.from;
+  if (from === "live" || from === "oldest") q.set("from", from);
+  else if ("seq" in from) q.set("since_seq", String(from.seq));
+  else if ("last" in from) q.set("last", String(from.last));
+  else q.set("since_time", formatTimeNs(from.timeNs));
+  for (const tag of query.tags) q.append("tag", tag);
+  if (query.gap === "error") q.set("gap_policy", "error");
+  if (query.max !== undefined) q.set("max", String(query.max));
+  if (query.timeoutMs !== undefined) q.set("timeout_ms", String(Math.min(TAIL_TIMEOUT_MS_MAX, query.timeoutMs)));
+  if (query.notices) q.set("notices", "1");
+  return q.toString();
 }
 
 function integer(
@@ -42,8 +64,8 @@ function integer(
   return value;
 }
 
-/** `lastEventId` (SSE reconnects) wins over the query's start position. */
-export function parseTailParams(params: URLSearchParams, lastEventId?: string): TailParams {
+/** Checks a query (Usage when it is not one); `lastEventId` (SSE reconnects) wins over its start. */
+export function tailQueryFromSearch(params: URLSearchParams, lastEventId?: string): TailQuery {
   const sinceSeq = integer(params, "since_seq", 0);
   const last = integer(params, "last", 0);
   const sinceTime = params.get("since_time");

@@ -1,0 +1,71 @@
+/**
+ * One JSON request/response round trip with a server. A request that failed on a stale
+ * kept-alive socket is sent once more on a fresh one (the server never saw it, so even an
+ * append is not repeated). A reply outside 2xx becomes the server's error (wire/error-envelope.ts).
+ */
+import { CairnError, ErrorKind } from "../../../core/errors.js";
+import { errorFromWire } from "../../wire/error-envelope.js";
+import { StaleSocketError, type Transport, headersFor, networkError, requestError } from "./transport.js";
+
+export async function requestJson(
+  transport: Transport,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  return requestJsonText(transport, method, path, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** requestJson with a body that is already JSON text. */
+export async function requestJsonText(
+  transport: Transport,
+  method: string,
+  path: string,
+  bodyJson: string | undefined,
+): Promise<Record<string, unknown>> {
+  const payload = bodyJson === undefined ? undefined : Buffer.from(bodyJson, "utf8");
+  try {
+    return await requestJsonOnce(transport, method, path, payload);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return requestJsonOnce(transport, method, path, payload);
+  }
+}
+
+function requestJsonOnce(
+  transport: Transport,
+  method: string,
+  path: string,
+  payload: Buffer | undefined,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const req = transport.module.request(
+      `${transport.origin}${path}`,
+      {
+        method,
+        agent: transport.agent,
+        headers: headersFor(
+          transport,
+          payload ? { "content-type": "application/json", "content-length": payload.length } : {},
+        ),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", (err) => reject(networkError(transport, err)));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) return reject(errorFromWire(status, text));
+          try {
+            resolve(JSON.parse(text) as Record<string, unknown>);
+          } catch {
+            reject(new CairnError(ErrorKind.Io, `server sent a body that is not JSON (HTTP ${status})`));
+          }
+        });
+      },
+    );
+    req.on("error", (err: NodeJS.ErrnoException) => reject(requestError(transport, req, err)));
+    req.end(payload);
+  });
+}
