@@ -22,6 +22,7 @@ import type {
   PoolInfo,
   PoolListing,
   ReadOptions,
+  RewriteResult,
   StartAt,
   ValidationReport,
 } from "../types.js";
@@ -440,6 +441,12 @@ class RemotePool implements Pool {
   async truncate(beforeSeq: number): Promise<number> {
     const reply = await requestJson(this.transport, "POST", `${this.path}/truncate`, { before_seq: beforeSeq });
     return reply.dropped as number;
+  }
+
+  async rewrite(): Promise<RewriteResult> {
+    throw new CairnError(ErrorKind.Usage, `rewriting a pool is not supported by remote pools (${this.ref})`, {
+      hint: "rewrite it where its file lives, or truncate it",
+    });
   }
 
   async close(): Promise<void> {}
