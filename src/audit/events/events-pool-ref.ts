@@ -19,7 +19,9 @@ export function eventsPoolRef(setting: unknown, root: string): string {
     throw invalid(setting, "a pool URL, an absolute path, or a name or path inside .phaser/");
   const ref = setting.trim();
   try {
-    const r = resolvePoolRef(isRemoteRef(ref) || !ref.includes("/") ? ref : nodePath.resolve(root, ref), root);
+    // URLs (and unsupported schemes, refused there) go to the api as they are.
+    const asGiven = isRemoteRef(ref) || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(ref) || !ref.includes("/");
+    const r = resolvePoolRef(asGiven ? ref : nodePath.resolve(root, ref), root);
     return r.kind === "remote" ? ref : r.path;
   } catch (err) {
     throw invalid(ref, err instanceof CairnError ? err.message : String(err));
