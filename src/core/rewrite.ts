@@ -17,7 +17,6 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { RingMirror, appendLocked } from "./append.js";
 import { toCairnError } from "./errors.js";
-import { lockExclusive, unlock } from "./lock.js";
 import type { Message } from "./message.js";
 import { PoolFile } from "./pool-file.js";
 import { Cursor } from "./read.js";
@@ -62,14 +61,11 @@ export function rewriteLocked(pool: PoolFile, options: RewriteOptions = {}): Rew
   try {
     const fresh = PoolFile.create(temp, { sizeBytes, codec: pool.codec });
     try {
-      lockExclusive(fresh.fd, temp);
-      try {
-        const payloads = tail.map((m) => fresh.codec.encode(m.tags, m.data));
-        if (payloads.length > 0) appendLocked(fresh, payloads, "flush", freshMemory());
-        else fresh.sync();
-      } finally {
-        unlock(fresh.fd, temp);
-      }
+      // No lock on the temp file: no other process can know it before the rename, so this
+      // writer is its only one (what appendLocked asks of its caller).
+      const payloads = tail.map((m) => fresh.codec.encode(m.tags, m.data));
+      if (payloads.length > 0) appendLocked(fresh, payloads, "flush", freshMemory());
+      else fresh.sync();
     } finally {
       fresh.close();
     }
