@@ -1,5 +1,5 @@
 /**
- * Audit lanes (issue 4): event appends through EventEmitter into the events pool, beside
+ * Audit lanes (issue 4): event appends through AuditEmitter (awaited) into the events pool, beside
  * the spec's approach measured in the same run — read events.json, append, rewrite it
  * atomically with fsync, per event — at 1,000 and 5,000 stored events; and manifest
  * capture throughput on a generated tree of 10,000 files.
@@ -7,7 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../../src/audit/storage/atomic-file.js";
-import { EventEmitter } from "../../src/audit/events/emitter.js";
+import { AuditEmitter } from "../../src/audit/events/emitter.js";
+import type { EventData } from "../../src/audit/events/event-payloads.js";
 import { Event, EventType } from "../../src/audit/events/event.js";
 import { captureManifest } from "../../src/audit/manifests/manifest.js";
 import { PhaserStorage } from "../../src/audit/storage/storage.js";
@@ -15,18 +16,18 @@ import { type BenchContext, type LaneResult, median } from "../types.js";
 
 const AUDIT = "550e8400-e29b-41d4-a716-446655440000";
 
-function sampleData(i: number): Record<string, unknown> {
+function sampleData(i: number): EventData<"verification_passed"> {
   return { command: `grep -q "Schema" specs/events-${i}.md`, exit_code: 0, duration_ms: 12 };
 }
 
-function emitterAppendsPerS(dir: string, count: number): number {
+async function emitterAppendsPerS(dir: string, count: number): Promise<number> {
   const storage = new PhaserStorage(path.join(dir, ".phaser"));
-  const emitter = new EventEmitter(storage);
-  emitter.emit(EventType.AUDIT_STARTED, AUDIT, null, { project: "bench", slug: "b", phases_total: 1 }); // opens the pool
+  const emitter = new AuditEmitter(storage);
+  await emitter.emit(EventType.AUDIT_STARTED, AUDIT, null, { project: "bench", slug: "b", phases_total: 1 }); // opens the pool
   const started = performance.now();
-  for (let i = 0; i < count; i++) emitter.emit(EventType.VERIFICATION_PASSED, AUDIT, 1, sampleData(i));
+  for (let i = 0; i < count; i++) await emitter.emit(EventType.VERIFICATION_PASSED, AUDIT, 1, sampleData(i));
   const seconds = (performance.now() - started) / 1000;
-  storage.close();
+  await storage.close();
   return count / seconds;
 }
 
@@ -64,7 +65,8 @@ export async function run(ctx: BenchContext): Promise<LaneResult[]> {
   const events = ctx.quick ? 2_000 : 10_000;
   const rounds = ctx.quick ? 1 : 3;
   const appendRates: number[] = [];
-  for (let r = 0; r < rounds; r++) appendRates.push(emitterAppendsPerS(path.join(ctx.tmpDir, `emit-${r}`), events));
+  for (let r = 0; r < rounds; r++)
+    appendRates.push(await emitterAppendsPerS(path.join(ctx.tmpDir, `emit-${r}`), events));
 
   const rewriteAppends = ctx.quick ? 10 : 40;
   const rewriteRates = [1_000, 5_000].map((existing) => rewriteAppendsPerS(ctx.tmpDir, existing, rewriteAppends));
@@ -88,7 +90,7 @@ export async function run(ctx: BenchContext): Promise<LaneResult[]> {
       unit: "events/s",
       baseline: "baseline_events_json_rewrite_per_s",
       target: ">= 100x baseline_events_json_rewrite_per_s",
-      note: `${events} events through EventEmitter into the .phaser events pool (durability fast)`,
+      note: `${events} events through AuditEmitter (each emit awaited) into the .phaser events pool (durability fast)`,
     },
     {
       name: "baseline_events_json_rewrite_per_s",

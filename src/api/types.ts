@@ -126,7 +126,31 @@ export interface Pool {
   validate(): Promise<ValidationReport>;
   /** Drops every message with seq < beforeSeq; returns how many were dropped. */
   truncate(beforeSeq: number): Promise<number>;
+  /**
+   * Replaces the pool by a rebuilt one, atomically for readers and writers: the messages
+   * `keep` accepts (newest `keepNewestMax` of them), in order with their data and tags, in
+   * a pool of `size`. Seqs restart at 1 and times are the rewrite's. Writers through this
+   * api in any process carry on in the new pool; followers of the old one end with
+   * NotFound. Pools that cannot be rebuilt in place (remote ones) refuse with Usage.
+   */
+  rewrite(options?: RewriteOptions): Promise<RewriteResult>;
   close(): Promise<void>;
+}
+
+export interface RewriteOptions {
+  /** Bytes, or a size such as `64K`, `1M`; default: the pool's current size. */
+  size?: string | number;
+  /** Which retained messages the rebuilt pool keeps; default: all. */
+  keep?: (message: Message) => boolean;
+  /** Of the kept messages, only the newest this many; default: all. */
+  keepNewestMax?: number;
+}
+
+export interface RewriteResult {
+  /** Messages in the rebuilt pool. */
+  kept: number;
+  /** Retained messages of the old pool that the rebuilt one does not hold. */
+  dropped: number;
 }
 
 export interface CreateOptions {

@@ -8,10 +8,26 @@ export type { GetEventsFilter } from "./storage/storage.js";
 export type { AuditRecord, AuditStatus } from "./storage/audit-store.js";
 export { defaultConfig, parseConfigValue } from "./storage/config.js";
 export type { Config, ConfigValue } from "./storage/config.js";
-export { EVENT_TYPES, Event, EventType, isEventType } from "./events/event.js";
-export type { EventDict } from "./events/event.js";
-export { EventEmitter } from "./events/emitter.js";
-export type { EventEmitterOptions, Subscriber } from "./events/emitter.js";
+export { EVENT_TYPES, Event, EventType, isAuditEvent, isEventType } from "./events/event.js";
+export type { AuditEvent, EventDict, TypedEvent } from "./events/event.js";
+export type {
+  AuditAbandonedData,
+  AuditCompletedData,
+  AuditStartedData,
+  EventData,
+  EventPayloads,
+  FileCreatedData,
+  FileDeletedData,
+  FileModifiedData,
+  PhaseCompletedData,
+  PhaseFailedData,
+  PhaseSkippedData,
+  PhaseStartedData,
+  VerificationFailedData,
+  VerificationPassedData,
+} from "./events/event-payloads.js";
+export { AuditEmitter, EventEmitter } from "./events/emitter.js";
+export type { AuditEmitterOptions, EventEmitterOptions, Subscriber } from "./events/emitter.js";
 export {
   emitAuditAbandoned,
   emitAuditCompleted,

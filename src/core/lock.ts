@@ -1,7 +1,8 @@
 /**
  * The writer lock: an exclusive advisory `flock` on the pool file (fs-ext), the same lock
  * Plasmite writers take, so Cairn and Plasmite serialise against each other. The kernel
- * releases it when a holder dies, so a killed writer never wedges a pool.
+ * releases it when a holder dies, so a killed writer never wedges a pool. The api offers the
+ * same primitive to the domains for their own files (api/file-lock.ts); errors name the path.
  */
 import { createRequire } from "node:module";
 import { CairnError, ErrorKind, toCairnError } from "./errors.js";
@@ -16,7 +17,7 @@ export function lockExclusive(fd: number, path: string): void {
   try {
     fsExt.flockSync(fd, "ex");
   } catch (err) {
-    throw toCairnError(err, { path, what: "cannot lock pool" });
+    throw toCairnError(err, { path, what: "cannot lock" });
   }
 }
 
@@ -28,7 +29,7 @@ export function tryLockExclusive(fd: number, path: string): boolean {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "EAGAIN" || code === "EWOULDBLOCK") return false;
-    throw toCairnError(err, { path, what: "cannot lock pool" });
+    throw toCairnError(err, { path, what: "cannot lock" });
   }
 }
 
@@ -36,6 +37,6 @@ export function unlock(fd: number, path: string): void {
   try {
     fsExt.flockSync(fd, "un");
   } catch (err) {
-    throw new CairnError(ErrorKind.Io, "cannot unlock pool", { path, cause: err });
+    throw new CairnError(ErrorKind.Io, "cannot unlock", { path, cause: err });
   }
 }

@@ -2,7 +2,13 @@
  * The synchronous pool engine: one handle on one pool file.
  *
  * Appends take the writer lock for exactly the span of `appendLocked`; reads take no lock.
- * This is the only place that combines the lock with the write path.
+ * This is the only place that combines the lock with the write path (and with
+ * `rewriteLocked`, which replaces the file by a rebuilt one).
+ *
+ * A handle stays on the file it opened. The `…UnlessReplaced` methods check under the lock
+ * that the file is still linked and return null when it was replaced (a rewrite in any
+ * process renamed a new file over it) or deleted, writing nothing: the caller reopens the
+ * path (see api/backends/local.ts) and so never writes into an orphaned file.
  */
 import type { PayloadCodec } from "./codec.js";
 import { CairnError, ErrorKind } from "./errors.js";
@@ -20,6 +26,7 @@ import { lockExclusive, unlock } from "./lock.js";
 import { type Message, checkNesting, makeMessage } from "./message.js";
 import { type CreatePoolFileOptions, PoolFile } from "./pool-file.js";
 import { Cursor, type GapPolicy, getMessage } from "./read.js";
+import { type RewriteOptions, type RewriteResult, rewriteLocked } from "./rewrite.js";
 import { type PoolStats, poolStats } from "./stats.js";
 import { type ValidationReport, validatePool } from "./validate.js";
 
@@ -72,6 +79,19 @@ export class PoolHandle {
 
   /** Appends every input under one lock; seqs are consecutive. */
   appendBatch(inputs: readonly AppendInput[], options: AppendOptions = {}): Message[] {
+    return this.appendBatchWhen(false, inputs, options) as Message[];
+  }
+
+  /** appendBatch, unless the file is no longer at its path (then null, nothing written). */
+  appendBatchUnlessReplaced(inputs: readonly AppendInput[], options: AppendOptions = {}): Message[] | null {
+    return this.appendBatchWhen(true, inputs, options);
+  }
+
+  private appendBatchWhen(
+    onlyIfLinked: boolean,
+    inputs: readonly AppendInput[],
+    options: AppendOptions,
+  ): Message[] | null {
     if (inputs.length === 0) return [];
     const tagLists = inputs.map((input) => normaliseTags(input.tags));
     for (const input of inputs) checkNesting(input.data);
@@ -79,7 +99,10 @@ export class PoolHandle {
       this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson),
     );
     const durability = durabilityOf(options.durability);
-    const results = this.withLock(() => appendLocked(this.file, payloads, durability, this.memory));
+    const results = this.withLock(() =>
+      onlyIfLinked && this.file.isUnlinked() ? null : appendLocked(this.file, payloads, durability, this.memory),
+    );
+    if (results === null) return null;
     return results.map((r: AppendResult, i) => makeMessage(r.seq, r.timeNs, tagLists[i] as string[], inputs[i]?.data));
   }
 
@@ -136,6 +159,24 @@ export class PoolHandle {
   /** What one append and one batch may carry into this pool (see batch-rule.ts). */
   limits(): AppendLimits {
     return appendLimitsFor(this.file.geometry.ringSize, this.file.codec);
+  }
+
+  /** truncate, unless the file is no longer at its path (then null, nothing dropped). */
+  truncateUnlessReplaced(beforeSeq: number, options: AppendOptions = {}): number | null {
+    if (!Number.isSafeInteger(beforeSeq) || beforeSeq < 1)
+      throw new CairnError(ErrorKind.Usage, `invalid seq ${beforeSeq}`);
+    const durability = durabilityOf(options.durability);
+    return this.withLock(() => (this.file.isUnlinked() ? null : truncateLocked(this.file, beforeSeq, durability)));
+  }
+
+  /**
+   * Replaces the pool file by a rebuilt one (see rewrite.ts), holding this file's writer
+   * lock from the copy to the rename; null when this file was already replaced or deleted
+   * (nothing done: reopen the path and ask again). This handle then refers to the orphaned
+   * old file: reopen the path to use the new one.
+   */
+  rewriteUnlessReplaced(options: RewriteOptions = {}): RewriteResult | null {
+    return this.withLock(() => (this.file.isUnlinked() ? null : rewriteLocked(this.file, options)));
   }
 
   stats(): PoolStats {

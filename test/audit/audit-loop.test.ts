@@ -242,7 +242,7 @@ describe("the audit loop through the CLI", () => {
     const { EventEmitter } = await import("../../src/audit/events/emitter.js");
     const seen: string[] = [];
     const store = new PhaserStorage(storage);
-    const count = new EventEmitter(store).replay(auditId, (e) => seen.push(e.id));
+    const count = await new EventEmitter(store).replay(auditId, (e) => seen.push(e.id));
     store.close();
     assert.equal(count, events.length);
     assert.deepEqual(

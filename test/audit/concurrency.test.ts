@@ -22,7 +22,7 @@ const [root, auditId, worker] = process.argv.slice(2);
 const storage = new PhaserStorage(root);
 const emitter = new EventEmitter(storage, { warn: (m, e) => { console.error(m, e); process.exitCode = 3; } });
 for (let i = 0; i < 200; i++) {
-  emitter.emit("verification_passed", auditId, 1, { command: "w" + worker + "-" + i, exit_code: 0, duration_ms: i });
+  await emitter.emit("verification_passed", auditId, 1, { command: "w" + worker + "-" + i, exit_code: 0, duration_ms: i });
   if (i % 20 === 0) storage.updateAudit(auditId, (cur) => ({ counter: (cur.counter ?? 0) + 1, ["worker_" + worker]: i }));
   if (i % 50 === 0) storage.saveAudit({ project: "p" + worker, slug: "s" + i, date: "2025-12-05", status: "pending" });
 }
@@ -77,7 +77,7 @@ describe("concurrent writers", () => {
     });
     const results = await Promise.all([0, 1, 2, 3].map((w) => runNode(script, [root, auditId, String(w)])));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
-    const events = storage.getEvents({ auditId });
+    const events = await storage.getEvents({ auditId });
     assert.equal(events.length, 800);
     const commands = new Set(events.map((e) => e.data.command));
     assert.equal(commands.size, 800);
@@ -88,7 +88,7 @@ describe("concurrent writers", () => {
     const audit = storage.getAudit(auditId);
     assert.equal(audit?.counter, 40, "every read-modify-write kept every other one");
     for (let w = 0; w < 4; w++) assert.equal(audit?.[`worker_${w}`], 180);
-    const report = await storage.events.open().validate();
+    const report = await (await storage.events.open()).validate();
     assert.equal(report.status, "ok");
     assert.equal(report.messageCount, 800);
     storage.close();

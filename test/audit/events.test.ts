@@ -49,29 +49,29 @@ describe("Event", () => {
 });
 
 describe("EventEmitter", () => {
-  test("emit validates the type (Usage), persists, and notifies subscribers synchronously in order", () => {
+  test("emit validates the type (Usage), persists, and notifies subscribers synchronously in order", async () => {
     const storage = freshStorage();
     const emitter = new EventEmitter(storage);
-    assert.throws(
-      () => emitter.emit("not_a_type", AUDIT),
+    await assert.rejects(
+      () => emitter.emit("not_a_type" as EventType, AUDIT, null, {} as never),
       (err: unknown) => (err as CairnError).kind === "Usage",
     );
     const seen: string[] = [];
     const first = (e: Event) => seen.push(`first:${e.type}`);
     emitter.subscribe(first);
     emitter.subscribe((e) => seen.push(`second:${e.type}`));
-    const event = emitter.emit(EventType.PHASE_STARTED, AUDIT, 1, { description: "One", file: "f.md" });
+    const event = await emitter.emit(EventType.PHASE_STARTED, AUDIT, 1, { description: "One", file: "f.md" });
     assert.deepEqual(seen, ["first:phase_started", "second:phase_started"], "called before emit returned");
     emitter.unsubscribe(first);
-    emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 2, { reason: "user_request" });
+    await emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 2, { reason: "user_request" });
     assert.deepEqual(seen.slice(2), ["second:phase_skipped"]);
-    const stored = storage.getEvents({ auditId: AUDIT });
+    const stored = await storage.getEvents({ auditId: AUDIT });
     assert.equal(stored.length, 2);
     assert.deepEqual(stored[0], event.toDict());
     storage.close();
   });
 
-  test("a subscriber's error is logged and isolated; the others still run", () => {
+  test("a subscriber's error is logged and isolated; the others still run", async () => {
     const warnings: string[] = [];
     const emitter = new EventEmitter(null, { warn: (m) => warnings.push(m) });
     let reached = false;
@@ -81,38 +81,38 @@ describe("EventEmitter", () => {
     emitter.subscribe(() => {
       reached = true;
     });
-    emitter.emit(EventType.AUDIT_STARTED, AUDIT, null, { project: "p", slug: "s", phases_total: 1 });
+    await emitter.emit(EventType.AUDIT_STARTED, AUDIT, null, { project: "p", slug: "s", phases_total: 1 });
     assert.equal(reached, true);
     assert.match(warnings[0] ?? "", /subscriber failed/);
   });
 
-  test("storage unavailable: the emit succeeds in memory with a warning", () => {
+  test("storage unavailable: the emit succeeds in memory with a warning", async () => {
     const blocker = path.join(scratch, "not-a-dir");
     fs.writeFileSync(blocker, "x");
     const warnings: string[] = [];
     const emitter = new EventEmitter(new PhaserStorage(path.join(blocker, ".phaser")), {
       warn: (m) => warnings.push(m),
     });
-    const event = emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 1, { reason: "user_request" });
+    const event = await emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 1, { reason: "user_request" });
     assert.equal(event.type, "phase_skipped");
     assert.equal(emitter.unpersisted.length, 1);
     assert.match(warnings[0] ?? "", /kept in memory only/);
   });
 
-  test("dry-run mode notifies subscribers but persists nothing", () => {
+  test("dry-run mode notifies subscribers but persists nothing", async () => {
     const storage = freshStorage();
     const emitter = new EventEmitter(storage, { dryRun: true });
     let calls = 0;
     emitter.subscribe(() => calls++);
-    emitter.emit(EventType.PHASE_STARTED, AUDIT, 1, { description: "x" });
+    await emitter.emit(EventType.PHASE_STARTED, AUDIT, 1, { description: "x" });
     assert.equal(calls, 1);
-    assert.equal(storage.getEvents().length, 0);
+    assert.equal((await storage.getEvents()).length, 0);
     storage.close();
   });
 
-  test("replay calls back in time order and returns the count; imported events sort by instant, not string", () => {
+  test("replay calls back in time order and returns the count; imported events sort by instant, not string", async () => {
     const storage = freshStorage();
-    storage.appendEvent({
+    await storage.appendEvent({
       id: "b",
       type: "phase_started",
       timestamp: "2025-12-05T11:00:00.000+01:00", // 10:00Z
@@ -120,7 +120,7 @@ describe("EventEmitter", () => {
       phase: 1,
       data: {},
     });
-    storage.appendEvent({
+    await storage.appendEvent({
       id: "a",
       type: "audit_started",
       timestamp: "2025-12-05T09:30:00Z",
@@ -128,7 +128,7 @@ describe("EventEmitter", () => {
       phase: null,
       data: {},
     });
-    storage.appendEvent({
+    await storage.appendEvent({
       id: "c",
       type: "phase_completed",
       timestamp: "2025-12-05T10:00:00.500000",
@@ -136,7 +136,7 @@ describe("EventEmitter", () => {
       phase: 1,
       data: {},
     });
-    storage.appendEvent({
+    await storage.appendEvent({
       id: "z",
       type: "audit_started",
       timestamp: "2025-12-05T09:00:00Z",
@@ -145,33 +145,40 @@ describe("EventEmitter", () => {
       data: {},
     });
     const order: string[] = [];
-    const count = new EventEmitter(storage).replay(AUDIT, (e) => order.push(e.id));
+    const count = await new EventEmitter(storage).replay(AUDIT, (e) => order.push(e.id));
     assert.equal(count, 3);
     assert.deepEqual(order, ["a", "b", "c"]);
-    assert.throws(
+    await assert.rejects(
       () => storage.appendEvent({ id: "", type: "x", timestamp: "t", audit_id: AUDIT, phase: null, data: {} }),
       (err: unknown) => (err as CairnError).kind === "Usage",
     );
     // "a" and "z" are older than 09:45Z although "b" (newer) was appended before them: both go.
-    assert.equal(storage.clearEvents("2025-12-05T09:45:00Z"), 2);
+    assert.equal(await storage.clearEvents("2025-12-05T09:45:00Z"), 2);
     assert.deepEqual(
-      storage.getEvents().map((e) => e.id),
+      (await storage.getEvents()).map((e) => e.id),
       ["b", "c"],
     );
-    assert.equal(storage.clearEvents(), 2);
+    assert.equal(await storage.clearEvents(), 2);
     storage.close();
   });
 
-  test("each convenience function emits its type with the spec's payload fields", () => {
+  test("each convenience function emits its type with the spec's payload fields", async () => {
     const emitter = new EventEmitter(null);
     const e = (ev: Event) => [ev.type, ev.phase, ev.data];
     assert.deepEqual(
-      e(helpers.emitAuditStarted(emitter, AUDIT, { project: "P", slug: "s", phases_total: 2, git_branch: "main" })),
+      e(
+        await helpers.emitAuditStarted(emitter, AUDIT, {
+          project: "P",
+          slug: "s",
+          phases_total: 2,
+          git_branch: "main",
+        }),
+      ),
       ["audit_started", null, { project: "P", slug: "s", phases_total: 2, git_branch: "main" }],
     );
     assert.deepEqual(
       e(
-        helpers.emitVerificationFailed(emitter, AUDIT, 3, {
+        await helpers.emitVerificationFailed(emitter, AUDIT, 3, {
           command: "c",
           exit_code: 2,
           duration_ms: 5,
@@ -180,49 +187,70 @@ describe("EventEmitter", () => {
       )[2],
       { command: "c", exit_code: 2, duration_ms: 5, output: "x".repeat(1000) },
     );
-    assert.deepEqual(e(helpers.emitVerificationPassed(emitter, AUDIT, 3, { command: "c", duration_ms: 1 }))[2], {
+    assert.deepEqual(e(await helpers.emitVerificationPassed(emitter, AUDIT, 3, { command: "c", duration_ms: 1 }))[2], {
       command: "c",
       duration_ms: 1,
       exit_code: 0,
     });
     assert.equal(
-      helpers.emitAuditCompleted(emitter, AUDIT, {
-        duration_seconds: 1.5,
-        phases_completed: 1,
-        phases_skipped: 0,
-        files_created: 0,
-        files_modified: 0,
-        files_deleted: 0,
-      }).type,
+      (
+        await helpers.emitAuditCompleted(emitter, AUDIT, {
+          duration_seconds: 1.5,
+          phases_completed: 1,
+          phases_skipped: 0,
+          files_created: 0,
+          files_modified: 0,
+          files_deleted: 0,
+        })
+      ).type,
       "audit_completed",
     );
     assert.equal(
-      helpers.emitAuditAbandoned(emitter, AUDIT, { reason: "timeout", phases_completed: 0, phases_remaining: 1 }).type,
+      (
+        await helpers.emitAuditAbandoned(emitter, AUDIT, {
+          reason: "timeout",
+          phases_completed: 0,
+          phases_remaining: 1,
+        })
+      ).type,
       "audit_abandoned",
     );
-    assert.equal(helpers.emitPhaseStarted(emitter, AUDIT, 1, { description: "d", file: "f" }).type, "phase_started");
-    assert.equal(helpers.emitPhaseCompleted(emitter, AUDIT, 1, { duration_seconds: 2 }).type, "phase_completed");
     assert.equal(
-      helpers.emitPhaseFailed(emitter, AUDIT, 1, { error: "e", attempts: 3, duration_seconds: 4 }).type,
+      (await helpers.emitPhaseStarted(emitter, AUDIT, 1, { description: "d", file: "f" })).type,
+      "phase_started",
+    );
+    assert.equal(
+      (await helpers.emitPhaseCompleted(emitter, AUDIT, 1, { duration_seconds: 2 })).type,
+      "phase_completed",
+    );
+    assert.equal(
+      (await helpers.emitPhaseFailed(emitter, AUDIT, 1, { error: "e", attempts: 3, duration_seconds: 4 })).type,
       "phase_failed",
     );
-    assert.equal(helpers.emitPhaseSkipped(emitter, AUDIT, 1, { reason: "user_request" }).type, "phase_skipped");
-    assert.deepEqual(e(helpers.emitFileCreated(emitter, AUDIT, 1, { path: "a", size_bytes: 3 }))[2], {
+    assert.equal((await helpers.emitPhaseSkipped(emitter, AUDIT, 1, { reason: "user_request" })).type, "phase_skipped");
+    assert.deepEqual(e(await helpers.emitFileCreated(emitter, AUDIT, 1, { path: "a", size_bytes: 3 }))[2], {
       path: "a",
       size_bytes: 3,
     });
     assert.deepEqual(
-      e(helpers.emitFileModified(emitter, AUDIT, 1, { path: "a", size_bytes: 3, lines_added: 1, lines_removed: 2 }))[2],
+      e(
+        await helpers.emitFileModified(emitter, AUDIT, 1, {
+          path: "a",
+          size_bytes: 3,
+          lines_added: 1,
+          lines_removed: 2,
+        }),
+      )[2],
       { path: "a", size_bytes: 3, lines_added: 1, lines_removed: 2 },
     );
-    assert.deepEqual(e(helpers.emitFileDeleted(emitter, AUDIT, 1, { path: "a" }))[2], { path: "a" });
+    assert.deepEqual(e(await helpers.emitFileDeleted(emitter, AUDIT, 1, { path: "a" }))[2], { path: "a" });
   });
 
-  test("importEvents into a fresh store adds new ids once and skips known ones", () => {
+  test("importEvents into a fresh store adds new ids once and skips known ones", async () => {
     const storage = freshStorage();
     const base = { type: "phase_skipped", timestamp: "2025-12-05T10:00:00Z", audit_id: AUDIT, phase: 1, data: {} };
     assert.deepEqual(
-      storage.events.importEvents([
+      await storage.events.importEvents([
         { ...base, id: "a" },
         { ...base, id: "b" },
         { ...base, id: "a" },
@@ -233,40 +261,40 @@ describe("EventEmitter", () => {
       },
     );
     assert.deepEqual(
-      storage.events.importEvents([
+      await storage.events.importEvents([
         { ...base, id: "b" },
         { ...base, id: "c" },
       ]),
       { imported: 1, skipped: 1 },
     );
-    assert.equal(storage.getEvents().length, 3);
+    assert.equal((await storage.getEvents()).length, 3);
     storage.close();
   });
 
-  test("retention: events older than storage.retention_days are dropped when the pool is opened", () => {
+  test("retention: events older than storage.retention_days are dropped when the pool is opened", async () => {
     const storage = freshStorage();
     storage.setConfig("storage.retention_days", 30);
     const old = { type: "phase_skipped", audit_id: AUDIT, phase: 1, data: {} };
-    storage.appendEvent({ ...old, id: "o1", timestamp: "2020-01-01T00:00:00.000Z" });
-    storage.appendEvent({ ...old, id: "o2", timestamp: "2020-01-02T00:00:00+00:00" });
-    storage.appendEvent({ ...old, id: "n1", timestamp: new Date().toISOString() });
+    await storage.appendEvent({ ...old, id: "o1", timestamp: "2020-01-01T00:00:00.000Z" });
+    await storage.appendEvent({ ...old, id: "o2", timestamp: "2020-01-02T00:00:00+00:00" });
+    await storage.appendEvent({ ...old, id: "n1", timestamp: new Date().toISOString() });
     storage.close();
     const reopened = new PhaserStorage(storage.root);
     assert.deepEqual(
-      reopened.getEvents().map((e) => e.id),
+      (await reopened.getEvents()).map((e) => e.id),
       ["n1"],
     );
     reopened.close();
   });
 
-  test("retention: events beyond storage.max_events are dropped when the pool is opened", () => {
+  test("retention: events beyond storage.max_events are dropped when the pool is opened", async () => {
     const storage = freshStorage();
     storage.setConfig("storage.max_events", 50);
     const emitter = new EventEmitter(storage);
-    for (let i = 0; i < 80; i++) emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 1, { reason: `r${i}` });
+    for (let i = 0; i < 80; i++) await emitter.emit(EventType.PHASE_SKIPPED, AUDIT, 1, { reason: `r${i}` });
     storage.close();
     const reopened = new PhaserStorage(storage.root);
-    const events = reopened.getEvents();
+    const events = await reopened.getEvents();
     assert.equal(events.length, 50);
     assert.equal(events[0]?.data.reason, "r30");
     reopened.close();

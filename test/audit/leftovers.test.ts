@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
+import { isFilePoolInfo } from "../../src/api/wire/pool-info.js";
 import { captureManifest } from "../../src/audit/manifests/manifest.js";
 import { PhaserStorage } from "../../src/audit/storage/storage.js";
 import { auditProject, cli, cliBackground, jsonLines, waitForOutput } from "./helpers.js";
@@ -146,17 +147,17 @@ describe("audit loop edges", () => {
       );
   });
 
-  test("storage.max_events resizes the events pool, keeping the newest events", () => {
+  test("storage.max_events resizes the events pool, keeping the newest events", async () => {
     const { repo, storage, opts } = auditProject("resize", cleanup);
     const now = Date.now();
     const s1 = new PhaserStorage(storage);
-    for (let i = 0; i < 300; i++) s1.appendEvent(event(`e${i}`, new Date(now + i).toISOString()));
-    const before = s1.events.engine.stats().file_size;
+    for (let i = 0; i < 300; i++) await s1.appendEvent(event(`e${i}`, new Date(now + i).toISOString()));
+    const before = await fileSizeOf(s1);
     s1.close();
     assert.equal(cli(["config", "set", "storage.max_events", "200"], opts).status, 0);
     const s2 = new PhaserStorage(storage);
-    const ids = s2.getEvents().map((e) => e.id);
-    const small = s2.events.engine.stats().file_size;
+    const ids = (await s2.getEvents()).map((e) => e.id);
+    const small = await fileSizeOf(s2);
     s2.close();
     assert.equal(ids.length, 200);
     assert.equal(ids[0], "e100");
@@ -169,38 +170,38 @@ describe("audit loop edges", () => {
     const listed = jsonLines(cli(["events", "list"], opts).stdout);
     assert.equal(listed.length, 200);
     const s3 = new PhaserStorage(storage);
-    assert.ok(s3.events.engine.stats().file_size > before, "sized up for 20,000 events");
-    for (let i = 300; i < 1300; i++) s3.appendEvent(event(`e${i}`, new Date(now + i).toISOString()));
-    assert.equal(s3.getEvents().length, 1200, "the bigger pool holds more than the old size allowed");
+    assert.ok((await fileSizeOf(s3)) > before, "sized up for 20,000 events");
+    for (let i = 300; i < 1300; i++) await s3.appendEvent(event(`e${i}`, new Date(now + i).toISOString()));
+    assert.equal((await s3.getEvents()).length, 1200, "the bigger pool holds more than the old size allowed");
     s3.close();
     assert.equal(fs.readdirSync(storage).filter((n) => n.endsWith(".tmp")).length, 0);
     assert.ok(repo);
   });
 
-  test("a writer whose pool was rebuilt by another process appends to the new pool", () => {
+  test("a writer whose pool was rebuilt by another process appends to the new pool", async () => {
     const { storage, opts } = auditProject("swap", cleanup);
     const writer = new PhaserStorage(storage);
-    writer.appendEvent(event("before", new Date().toISOString()));
+    await writer.appendEvent(event("before", new Date().toISOString()));
     assert.equal(cli(["config", "set", "storage.max_events", "500"], opts).status, 0);
     assert.equal(jsonLines(cli(["events", "list"], opts).stdout).length, 1); // this process resizes it
-    writer.appendEvent(event("after", new Date().toISOString()));
+    await writer.appendEvent(event("after", new Date().toISOString()));
     writer.close();
     const reader = new PhaserStorage(storage);
     assert.deepEqual(
-      reader.getEvents().map((e) => e.id),
+      (await reader.getEvents()).map((e) => e.id),
       ["before", "after"],
     );
     reader.close();
   });
 
-  test("events clear --before drops every older event, not only the oldest run", () => {
+  test("events clear --before drops every older event, not only the oldest run", async () => {
     const { storage, opts } = auditProject("clearall", cleanup);
     const s = new PhaserStorage(storage);
     const recent = new Date(Date.now() - 60_000).toISOString();
-    s.appendEvent(event("new1", recent));
-    s.appendEvent(event("old1", "2026-01-01T00:00:00.000Z"));
-    s.appendEvent(event("new2", recent));
-    s.appendEvent(event("old2", "2026-01-02T00:00:00.000Z"));
+    await s.appendEvent(event("new1", recent));
+    await s.appendEvent(event("old1", "2026-01-01T00:00:00.000Z"));
+    await s.appendEvent(event("new2", recent));
+    await s.appendEvent(event("old2", "2026-01-02T00:00:00.000Z"));
     s.close();
     const r = cli(["events", "clear", "--before", "2026-06-01", "--json"], opts);
     assert.equal(r.status, 0, r.stderr);
@@ -254,3 +255,9 @@ describe("audit loop edges", () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 });
+
+async function fileSizeOf(storage: PhaserStorage): Promise<number> {
+  const info = await (await storage.events.open()).info();
+  assert.ok(isFilePoolInfo(info), "the events pool is a file");
+  return info.file_size;
+}

@@ -84,7 +84,7 @@ describe("audits.json", () => {
     assert.equal(storage.listAudits().length, 2);
   });
 
-  test("Python Phaser's .phaser directory opens as it is, unknown fields and other files kept", () => {
+  test("Python Phaser's .phaser directory opens as it is, unknown fields and other files kept", async () => {
     const root = storageDir();
     fs.cpSync(path.join(fixturesDir, "phaser-dir"), root, { recursive: true });
     const storage = new PhaserStorage(root);
@@ -100,7 +100,7 @@ describe("audits.json", () => {
     assert.equal(raw.audits[0].completed_at, "2025-12-05T12:30:00Z", "existing timestamps are preserved");
     assert.deepEqual(raw.audits[0].metadata, { git_branch: "main" });
     // events.json is imported into the pool on first open and kept as a backup
-    const events = storage.getEvents();
+    const events = await storage.getEvents();
     assert.equal(events.length, 8);
     assert.ok(fs.existsSync(path.join(root, "events.json.bak")));
     assert.ok(!fs.existsSync(path.join(root, "events.json")));
@@ -117,8 +117,8 @@ describe("audits.json", () => {
         "audit_completed",
       ],
     );
-    assert.equal(storage.getEvents({ eventType: "file_created" })[0]?.data.size_bytes, 10);
-    assert.equal(storage.getEvents({ since: "2026-11-22T02:12:53.024+00:00" }).length, 2);
+    assert.equal((await storage.getEvents({ eventType: "file_created" }))[0]?.data.size_bytes, 10);
+    assert.equal((await storage.getEvents({ since: "2026-11-22T02:12:53.024+00:00" })).length, 2);
     assert.ok(fs.existsSync(path.join(root, "branches.yaml")) && fs.existsSync(path.join(root, "contracts")));
     storage.close();
   });

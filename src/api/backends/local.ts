@@ -6,6 +6,7 @@
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import type { Message } from "../../core/message.js";
 import { PoolHandle } from "../../core/pool.js";
+import type { RewriteOptions as CoreRewriteOptions } from "../../core/rewrite.js";
 import { parseSize } from "../../core/size.js";
 import { BATCH_BYTES_MAX, BATCH_ITEMS_MAX } from "../batch-planner.js";
 import { ChangeSignal } from "../change-signal.js";
@@ -19,6 +20,8 @@ import type {
   Pool,
   PoolLimits,
   ReadOptions,
+  RewriteOptions,
+  RewriteResult,
   StartAt,
   ValidationReport,
 } from "../types.js";
@@ -33,7 +36,9 @@ export class LocalPool implements Pool {
   readonly ref: string;
   readonly name: string;
   readonly path: string;
-  private readonly handle: PoolHandle;
+  private handle: PoolHandle;
+  /** Handles on files a rewrite replaced; readers started on them may still use them. */
+  private readonly replaced: PoolHandle[] = [];
 
   private constructor(ref: string, name: string, handle: PoolHandle) {
     this.ref = ref;
@@ -60,11 +65,45 @@ export class LocalPool implements Pool {
 
   async append(data: unknown, options: AppendOptions = {}): Promise<Message> {
     const input = options.tags === undefined ? { data } : { data, tags: options.tags };
-    return this.handle.append(input, options.durability === undefined ? {} : { durability: options.durability });
+    return this.appendToCurrentFile([input], options.durability)[0] as Message;
   }
 
   async appendBatch(items: readonly BatchItem[], options: Pick<AppendOptions, "durability"> = {}): Promise<Message[]> {
-    return this.handle.appendBatch(items, options.durability === undefined ? {} : { durability: options.durability });
+    return this.appendToCurrentFile(items, options.durability);
+  }
+
+  /**
+   * Appends to the file now at the path: when a rewrite (in any process) replaced the open
+   * one, the check under the lock sees it and the append goes to the new file, so nothing is
+   * written into the orphan. One fstat per batch (about 1.5 µs).
+   */
+  private appendToCurrentFile(items: readonly BatchItem[], durability: AppendOptions["durability"]): Message[] {
+    const options = durability === undefined ? {} : { durability };
+    for (;;) {
+      const messages = this.handle.appendBatchUnlessReplaced(items, options);
+      if (messages) return messages;
+      this.reopen();
+    }
+  }
+
+  /** Moves to the file now at the path; NotFound when the pool was deleted. */
+  private reopen(): void {
+    let next: PoolHandle;
+    try {
+      next = PoolHandle.open(this.path);
+    } catch (err) {
+      if (err instanceof CairnError && err.kind === ErrorKind.NotFound)
+        throw new CairnError(ErrorKind.NotFound, "pool was deleted", { path: this.path });
+      throw err;
+    }
+    this.replaced.push(this.handle);
+    this.handle = next;
+  }
+
+  /** The handle, moved to the current file first when the open one was replaced. */
+  private current(): PoolHandle {
+    if (this.handle.poolFile.isUnlinked()) this.reopen();
+    return this.handle;
   }
 
   async get(seq: number): Promise<Message> {
@@ -72,16 +111,16 @@ export class LocalPool implements Pool {
   }
 
   read(options: ReadOptions = {}): AsyncIterable<Message> {
-    const follower = new LocalFollower(this.handle, { ...options, from: options.from ?? "oldest" }, false);
+    const follower = new LocalFollower(this.current(), { ...options, from: options.from ?? "oldest" }, false);
     return follower;
   }
 
   follow(options: FollowOptions = {}): Follower {
-    return new LocalFollower(this.handle, { ...options, from: options.from ?? "live" }, true);
+    return new LocalFollower(this.current(), { ...options, from: options.from ?? "live" }, true);
   }
 
   async info(): Promise<FilePoolInfo> {
-    return this.handle.stats();
+    return this.current().stats();
   }
 
   async limits(): Promise<PoolLimits> {
@@ -103,10 +142,34 @@ export class LocalPool implements Pool {
   }
 
   async truncate(beforeSeq: number): Promise<number> {
-    return this.handle.truncate(beforeSeq);
+    for (;;) {
+      const dropped = this.handle.truncateUnlessReplaced(beforeSeq);
+      if (dropped !== null) return dropped;
+      this.reopen();
+    }
+  }
+
+  async rewrite(options: RewriteOptions = {}): Promise<RewriteResult> {
+    const core: CoreRewriteOptions = {};
+    if (options.size !== undefined) core.sizeBytes = parseSize(options.size);
+    if (options.keep !== undefined) core.keep = options.keep;
+    if (options.keepNewestMax !== undefined) {
+      if (!Number.isSafeInteger(options.keepNewestMax) || options.keepNewestMax < 0)
+        throw new CairnError(
+          ErrorKind.Usage,
+          `keepNewestMax must be a whole number >= 0, not ${options.keepNewestMax}`,
+        );
+      core.keepNewestMax = options.keepNewestMax;
+    }
+    for (;;) {
+      const result = this.handle.rewriteUnlessReplaced(core);
+      this.reopen(); // after a rewrite as after a replacement: the new file is at the path
+      if (result) return result;
+    }
   }
 
   async close(): Promise<void> {
+    for (const handle of this.replaced.splice(0)) handle.close();
     this.handle.close();
   }
 }

@@ -1,14 +1,22 @@
 /**
- * One typed convenience function per event type, carrying the spec's payload fields.
- * Optional fields are left out when undefined; extra fields pass through.
+ * One typed convenience function per event type (Phaser's emit_* helpers), each a thin
+ * call of AuditEmitter.emit with the type's payload. Optional fields are left out when
+ * undefined; extra fields pass through. Each resolves when the event is persisted.
  */
-import type { EventEmitter } from "./emitter.js";
-import { type Event, EventType } from "./event.js";
+import type { AuditEmitter } from "./emitter.js";
+import type { EventData, EventPayloads, ExtraFields } from "./event-payloads.js";
+import { EventType, type TypedEvent } from "./event.js";
 
-type Extra = Record<string, unknown>;
+/** A type's payload whose optional fields may be given as undefined (they are then left out). */
+type Fields<T extends EventType> = {
+  [K in keyof EventPayloads[T]]: object extends Pick<EventPayloads[T], K>
+    ? EventPayloads[T][K] | undefined
+    : EventPayloads[T][K];
+} & ExtraFields;
 
-function defined(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+/** The fields without those that are undefined: the payload as stored. */
+function defined<T extends EventType>(fields: object): EventData<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as EventData<T>;
 }
 
 export const OUTPUT_CHARS_MAX = 1000;
@@ -17,114 +25,111 @@ export function truncateOutput(text: string): string {
   return text.length <= OUTPUT_CHARS_MAX ? text : text.slice(text.length - OUTPUT_CHARS_MAX);
 }
 
+type Emitted<T extends EventType> = Promise<TypedEvent<T>>;
+
 export function emitAuditStarted(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
-  p: { project: string; slug: string; phases_total: number; git_branch?: string; git_commit?: string } & Extra,
-): Event {
+  p: Fields<"audit_started">,
+): Emitted<"audit_started"> {
   return e.emit(EventType.AUDIT_STARTED, auditId, null, defined(p));
 }
 
 export function emitAuditCompleted(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
-  p: {
-    duration_seconds: number;
-    phases_completed: number;
-    phases_skipped: number;
-    files_created: number;
-    files_modified: number;
-    files_deleted: number;
-  } & Extra,
-): Event {
+  p: Fields<"audit_completed">,
+): Emitted<"audit_completed"> {
   return e.emit(EventType.AUDIT_COMPLETED, auditId, null, defined(p));
 }
 
 export function emitAuditAbandoned(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
-  p: { reason: string; phases_completed: number; phases_remaining: number } & Extra,
-): Event {
+  p: Fields<"audit_abandoned">,
+): Emitted<"audit_abandoned"> {
   return e.emit(EventType.AUDIT_ABANDONED, auditId, null, defined(p));
 }
 
 export function emitPhaseStarted(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number,
-  p: { description: string; file?: string } & Extra,
-): Event {
+  p: Fields<"phase_started">,
+): Emitted<"phase_started"> {
   return e.emit(EventType.PHASE_STARTED, auditId, phase, defined(p));
 }
 
 export function emitPhaseCompleted(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number,
-  p: { duration_seconds: number; files_created?: number; files_modified?: number; verification_count?: number } & Extra,
-): Event {
+  p: Fields<"phase_completed">,
+): Emitted<"phase_completed"> {
   return e.emit(EventType.PHASE_COMPLETED, auditId, phase, defined(p));
 }
 
 export function emitPhaseFailed(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number,
-  p: { error: string; attempts: number; duration_seconds: number } & Extra,
-): Event {
+  p: Fields<"phase_failed">,
+): Emitted<"phase_failed"> {
   return e.emit(EventType.PHASE_FAILED, auditId, phase, defined(p));
 }
 
 export function emitPhaseSkipped(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number,
-  p: { reason: string } & Extra,
-): Event {
+  p: Fields<"phase_skipped">,
+): Emitted<"phase_skipped"> {
   return e.emit(EventType.PHASE_SKIPPED, auditId, phase, defined(p));
 }
 
+/** `exit_code` defaults to 0. */
 export function emitVerificationPassed(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number | null,
-  p: { command: string; exit_code?: number; duration_ms: number } & Extra,
-): Event {
+  p: Omit<Fields<"verification_passed">, "exit_code"> & { exit_code?: number },
+): Emitted<"verification_passed"> {
   return e.emit(EventType.VERIFICATION_PASSED, auditId, phase, defined({ ...p, exit_code: p.exit_code ?? 0 }));
 }
 
+/** `output` keeps its last 1,000 characters. */
 export function emitVerificationFailed(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number | null,
-  p: { command: string; exit_code: number; duration_ms: number; output: string } & Extra,
-): Event {
+  p: Fields<"verification_failed">,
+): Emitted<"verification_failed"> {
   return e.emit(EventType.VERIFICATION_FAILED, auditId, phase, defined({ ...p, output: truncateOutput(p.output) }));
 }
 
 export function emitFileCreated(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number | null,
-  p: { path: string; size_bytes: number } & Extra,
-): Event {
+  p: Fields<"file_created">,
+): Emitted<"file_created"> {
   return e.emit(EventType.FILE_CREATED, auditId, phase, defined(p));
 }
 
 export function emitFileModified(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number | null,
-  p: { path: string; size_bytes: number; lines_added: number; lines_removed: number } & Extra,
-): Event {
+  p: Fields<"file_modified">,
+): Emitted<"file_modified"> {
   return e.emit(EventType.FILE_MODIFIED, auditId, phase, defined(p));
 }
 
 export function emitFileDeleted(
-  e: EventEmitter,
+  e: AuditEmitter,
   auditId: string,
   phase: number | null,
-  p: { path: string } & Extra,
-): Event {
+  p: Fields<"file_deleted">,
+): Emitted<"file_deleted"> {
   return e.emit(EventType.FILE_DELETED, auditId, phase, defined(p));
 }

@@ -1,10 +1,13 @@
 /**
  * EventType and Event: the 12 event types of the Phaser events spec and an immutable
- * record with toDict/fromDict. fromDict never throws on what a newer writer may add:
- * unknown types and unknown fields are preserved and written back unchanged.
+ * record with toDict/fromDict; `AuditEvent` is the discriminated union (`type` → typed
+ * `data`, see event-payloads.ts). fromDict checks a known type's payload fields and never
+ * throws on what a newer writer may add: unknown types and unknown fields are preserved
+ * and written back unchanged.
  */
 import { randomUUID } from "node:crypto";
 import { CairnError, ErrorKind } from "../../core/errors.js";
+import { type EventData, payloadProblem } from "./event-payloads.js";
 import { formatTimestamp } from "./timestamps.js";
 
 export const EventType = {
@@ -104,6 +107,9 @@ export class Event {
       throw new CairnError(ErrorKind.Corrupt, `event ${id}: "phase" must be an integer or null`);
     if (data !== undefined && (data === null || typeof data !== "object" || Array.isArray(data)))
       throw new CairnError(ErrorKind.Corrupt, `event ${id}: "data" must be an object`);
+    const problem =
+      isEventType(type) && data !== undefined ? payloadProblem(type, data as Record<string, unknown>) : null;
+    if (problem) throw new CairnError(ErrorKind.Corrupt, `event ${id}: ${problem}`);
     return new Event({
       id: id as string,
       type: type as string,
@@ -114,6 +120,17 @@ export class Event {
       extra,
     });
   }
+}
+
+/** An event of a known type T, its data typed. */
+export type TypedEvent<T extends EventType> = Event & { readonly type: T; readonly data: Readonly<EventData<T>> };
+
+/** The 12 known events as a discriminated union: narrowing on `type` types `data`. */
+export type AuditEvent = { [T in EventType]: TypedEvent<T> }[EventType];
+
+/** Narrows an event (which may carry an unknown type from a newer writer) to the union. */
+export function isAuditEvent(event: Event): event is AuditEvent {
+  return isEventType(event.type);
 }
 
 function deepFreeze<T>(value: T): T {

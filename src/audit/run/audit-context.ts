@@ -8,14 +8,14 @@ import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import type { AuditRecord } from "../storage/audit-store.js";
 import { numberSetting } from "../storage/config.js";
-import { EventEmitter, type EventEmitterOptions } from "../events/emitter.js";
+import { AuditEmitter, type AuditEmitterOptions } from "../events/emitter.js";
 import { gitInfo } from "../git/git-info.js";
 import { CONTENT_MAX_BYTES_DEFAULT, type CaptureOptions, DEFAULT_EXCLUDES } from "../manifests/manifest.js";
 import { PhaserStorage } from "../storage/storage.js";
 
 export interface AuditContext {
   storage: PhaserStorage;
-  emitter: EventEmitter;
+  emitter: AuditEmitter;
   /** The project: the git top level containing cwd, else cwd. */
   projectDir: string;
   verifyTimeoutMs: number;
@@ -26,7 +26,7 @@ export interface AuditContext {
 }
 
 export function openAuditContext(
-  options: { cwd?: string; storageRoot?: string; emitter?: EventEmitterOptions } = {},
+  options: { cwd?: string; storageRoot?: string; emitter?: AuditEmitterOptions } = {},
 ): AuditContext {
   const cwd = nodePath.resolve(options.cwd ?? process.cwd());
   const storage = new PhaserStorage(options.storageRoot);
@@ -36,7 +36,7 @@ export function openAuditContext(
   const exclude = Array.isArray(diff.exclude) ? diff.exclude.map(String) : DEFAULT_EXCLUDES;
   return {
     storage,
-    emitter: new EventEmitter(storage, options.emitter),
+    emitter: new AuditEmitter(storage, options.emitter),
     projectDir: gitInfo(cwd).root ?? cwd,
     verifyTimeoutMs: positive(numberSetting(config, "audit", "verify_timeout_seconds", 300), 300) * 1000,
     maxAttempts: Math.max(1, numberSetting(config, "audit", "max_attempts", 3)),

@@ -128,7 +128,7 @@ export async function startAudit(
     refuseIfBusy,
   ); // again under the storage lock: two concurrent starts cannot both pass
   await captureAndStore(ctx, id, "pre");
-  emitAuditStarted(ctx.emitter, id, {
+  await emitAuditStarted(ctx.emitter, id, {
     project,
     slug,
     phases_total: phases.length,
@@ -214,9 +214,9 @@ export async function completeAudit(
       duration_ms: result.durationMs,
       stage: "completion",
     };
-    if (testsPassed) emitVerificationPassed(ctx.emitter, audit.id, null, fields);
+    if (testsPassed) await emitVerificationPassed(ctx.emitter, audit.id, null, fields);
     else {
-      emitVerificationFailed(ctx.emitter, audit.id, null, { ...fields, output: result.output });
+      await emitVerificationFailed(ctx.emitter, audit.id, null, { ...fields, output: result.output });
       return { audit, reportPath: "", testsPassed };
     }
   }
@@ -246,7 +246,7 @@ export async function completeAudit(
   });
   const reportPath = writeAuditReport(ctx, { ...audit, ...totals, completed_at: completedAt, status: "completed" });
   ctx.storage.updateAudit(audit.id, { report: reportPath });
-  emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
+  await emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
   return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
 }
 
@@ -265,10 +265,10 @@ export function requireReason(reason: string): void {
     });
 }
 
-export function abandonAudit(
+export async function abandonAudit(
   ctx: AuditContext,
   options: { auditId?: string; reason: string; status?: "abandoned" | "failed" },
-): AuditRecord {
+): Promise<AuditRecord> {
   requireReason(options.reason);
   const audit = currentAudit(ctx, options.auditId);
   requireInProgress(audit);
@@ -283,7 +283,7 @@ export function abandonAudit(
       duration_seconds: secondsBetween(audit.started_at, now),
     };
   });
-  emitAuditAbandoned(ctx.emitter, audit.id, {
+  await emitAuditAbandoned(ctx.emitter, audit.id, {
     reason: options.reason,
     phases_completed: counts.completed,
     phases_remaining: counts.remaining,

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { tryLockExclusive, unlock } from "../../core/lock.js";
+import { tryLockFile, unlockFile } from "../../api/file-lock.js";
 import type { AuditContext } from "./audit-context.js";
 
 export async function withPhaseLock<T>(
@@ -25,7 +25,7 @@ export async function withPhaseLock<T>(
     throw toCairnError(err, { path: lockPath, what: "cannot open the phase lock" });
   }
   try {
-    if (!tryLockExclusive(fd, lockPath))
+    if (!tryLockFile(fd, lockPath))
       throw new CairnError(ErrorKind.Busy, `phase ${number} is being started or verified by another command`, {
         path: lockPath,
         hint: "wait for it to finish, then run the command again",
@@ -33,7 +33,7 @@ export async function withPhaseLock<T>(
     try {
       return await fn();
     } finally {
-      unlock(fd, lockPath);
+      unlockFile(fd, lockPath);
     }
   } finally {
     fs.closeSync(fd);

@@ -46,7 +46,7 @@ async function startLocked(ctx: AuditContext, auditId: string, number: number): 
     ...withPhase(current, number, { status: "in_progress", started_at: startedAt }),
     current_phase: number,
   }));
-  emitPhaseStarted(ctx.emitter, audit.id, number, { description: phase.title, file: phase.file });
+  await emitPhaseStarted(ctx.emitter, audit.id, number, { description: phase.title, file: phase.file });
   return requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number);
 }
 
@@ -93,9 +93,9 @@ async function verifyLocked(
     results.push(result);
     onCommand?.(result);
     const fields = { command, exit_code: result.exitCode, duration_ms: result.durationMs };
-    if (result.exitCode === 0) emitVerificationPassed(ctx.emitter, audit.id, number, fields);
+    if (result.exitCode === 0) await emitVerificationPassed(ctx.emitter, audit.id, number, fields);
     else {
-      emitVerificationFailed(ctx.emitter, audit.id, number, { ...fields, output: result.output });
+      await emitVerificationFailed(ctx.emitter, audit.id, number, { ...fields, output: result.output });
       failed = result;
       break; // later commands usually depend on earlier ones
     }
@@ -115,7 +115,8 @@ async function verifyLocked(
         exhausted ? { attempts, status: "failed", error, duration_seconds: duration } : { attempts },
       ),
     );
-    if (exhausted) emitPhaseFailed(ctx.emitter, audit.id, number, { error, attempts, duration_seconds: duration });
+    if (exhausted)
+      await emitPhaseFailed(ctx.emitter, audit.id, number, { error, attempts, duration_seconds: duration });
     return {
       phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
       passed: false,
@@ -138,7 +139,7 @@ async function verifyLocked(
       current_phase: null,
     };
   });
-  emitPhaseCompleted(ctx.emitter, audit.id, number, summary);
+  await emitPhaseCompleted(ctx.emitter, audit.id, number, summary);
   return {
     phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
     passed: true,
@@ -168,19 +169,24 @@ async function emitFileEvents(
   if (!before) return { created: 0, modified: 0, deleted: 0 };
   const after = await captureAndStore(ctx, auditId, `phase-${String(number).padStart(2, "0")}-post`);
   const diff = compareManifests(before, after);
-  for (const f of diff.added) emitFileCreated(ctx.emitter, auditId, number, { path: f.path, size_bytes: f.size });
+  for (const f of diff.added) await emitFileCreated(ctx.emitter, auditId, number, { path: f.path, size_bytes: f.size });
   for (const m of diff.modified)
-    emitFileModified(ctx.emitter, auditId, number, {
+    await emitFileModified(ctx.emitter, auditId, number, {
       path: m.path,
       size_bytes: m.after.size,
       lines_added: m.lines_added,
       lines_removed: m.lines_removed,
     });
-  for (const f of diff.deleted) emitFileDeleted(ctx.emitter, auditId, number, { path: f.path });
+  for (const f of diff.deleted) await emitFileDeleted(ctx.emitter, auditId, number, { path: f.path });
   return { created: diff.added.length, modified: diff.modified.length, deleted: diff.deleted.length };
 }
 
-export function skipPhase(ctx: AuditContext, number: number, reason: string, auditId?: string): PhaseState {
+export async function skipPhase(
+  ctx: AuditContext,
+  number: number,
+  reason: string,
+  auditId?: string,
+): Promise<PhaseState> {
   requireReason(reason);
   const audit = currentAudit(ctx, auditId);
   requireInProgress(audit);
@@ -191,6 +197,6 @@ export function skipPhase(ctx: AuditContext, number: number, reason: string, aud
     ...withPhase(c, number, { status: "skipped", reason, completed_at: formatTimestamp() }),
     current_phase: c.current_phase === number ? null : c.current_phase,
   }));
-  emitPhaseSkipped(ctx.emitter, audit.id, number, { reason });
+  await emitPhaseSkipped(ctx.emitter, audit.id, number, { reason });
   return requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number);
 }

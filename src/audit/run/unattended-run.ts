@@ -26,7 +26,7 @@ export async function runAudit(
       const result = await verifyPhase(ctx, phase.number, { auditId: started.id });
       if (result.passed) break;
       if (result.exhausted) {
-        const audit = abandonAudit(ctx, { auditId: started.id, reason: "error", status: "failed" });
+        const audit = await abandonAudit(ctx, { auditId: started.id, reason: "error", status: "failed" });
         return { audit, passed: false, failedPhase: phase.number };
       }
     }
@@ -36,7 +36,7 @@ export async function runAudit(
     ...(options.testCommand === undefined ? {} : { testCommand: options.testCommand }),
   });
   if (done.testsPassed === false) {
-    const audit = abandonAudit(ctx, { auditId: started.id, reason: "error", status: "failed" });
+    const audit = await abandonAudit(ctx, { auditId: started.id, reason: "error", status: "failed" });
     return { audit, passed: false, failedPhase: null };
   }
   return { audit: done.audit, passed: true, failedPhase: null };

@@ -8,13 +8,14 @@
  *
  * withStorageLock: an exclusive `flock` on `.phaser/.lock` held across a whole
  * read-modify-write; when another process holds it, retries with exponential backoff
- * (3 attempts) and then answers Busy.
+ * (3 attempts) and then answers Busy. withStorageLockAsync holds it across awaited work
+ * (the events pool through the api), one holder per root at a time within the process.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { tryLockExclusive, unlock } from "../../core/lock.js";
+import { tryLockFile, unlockFile } from "../../api/file-lock.js";
 
 export type WritePhase = "temp-opened" | "temp-written" | "temp-synced" | "renamed" | "dir-synced";
 export type WriteHook = (phase: WritePhase, info: { target: string; temp: string }) => void;
@@ -117,7 +118,48 @@ export function withStorageLock<T>(root: string, fn: () => T): T {
     try {
       return fn();
     } finally {
-      unlock(fd, lockPath);
+      unlockFile(fd, lockPath);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const asyncHolders = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs async `fn` holding the storage lock of `root`. Callers in this process queue (a
+ * second flock from the same process would wait on itself); other processes get the
+ * same backoff and Busy as withStorageLock.
+ */
+export async function withStorageLockAsync<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const before = asyncHolders.get(root) ?? Promise.resolve();
+  const run = before.then(
+    () => holdAsync(root, fn),
+    () => holdAsync(root, fn),
+  );
+  asyncHolders.set(root, run);
+  try {
+    return await run;
+  } finally {
+    if (asyncHolders.get(root) === run) asyncHolders.delete(root);
+  }
+}
+
+async function holdAsync<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const lockPath = nodePath.join(root, ".lock");
+  let fd: number;
+  try {
+    fd = fs.openSync(lockPath, "a", 0o644);
+  } catch (err) {
+    throw toCairnError(err, { path: lockPath, what: "cannot open the storage lock" });
+  }
+  try {
+    acquire(fd, lockPath);
+    try {
+      return await fn();
+    } finally {
+      unlockFile(fd, lockPath);
     }
   } finally {
     fs.closeSync(fd);
@@ -125,14 +167,14 @@ export function withStorageLock<T>(root: string, fn: () => T): T {
 }
 
 function acquire(fd: number, lockPath: string): void {
-  if (tryLockExclusive(fd, lockPath)) return;
+  if (tryLockFile(fd, lockPath)) return;
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
     // Exponential backoff; the lock is polled during each wait so a short holder costs little.
     const waitMs = LOCK_BACKOFF_MS_BASE * 2 ** attempt * (0.75 + Math.random() / 2);
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
       sleepMs(LOCK_POLL_MS);
-      if (tryLockExclusive(fd, lockPath)) return;
+      if (tryLockFile(fd, lockPath)) return;
     }
   }
   throw new CairnError(ErrorKind.Busy, "another process holds the .phaser/ storage lock", {

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { Document, isMap, parseDocument } from "yaml";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { EVENTS_POOL_KEY, eventsPoolRef } from "../events/events-pool-ref.js";
 import { withStorageLock, writeFileAtomic } from "./atomic-file.js";
 
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
@@ -140,6 +141,12 @@ const COMMAND_KEYS = new Set(["audit.test_command"]);
  */
 export function parseConfigValue(text: string, key?: string): ConfigValue {
   if (key !== undefined && COMMAND_KEYS.has(key)) return text.trim() === "" || text === "null" ? null : text;
+  if (key === EVENTS_POOL_KEY) {
+    // A pool ref as typed (a URL is not YAML's business); null or empty: the default pool.
+    if (text.trim() === "" || text.trim() === "null") return null;
+    eventsPoolRef(text, nodePath.sep); // Usage when it is no pool the api could open
+    return text.trim();
+  }
   const doc = parseDocument(text);
   const value = doc.errors.length > 0 ? text : (doc.toJS() as ConfigValue);
   if (key !== undefined) requireDefaultType(key, value);

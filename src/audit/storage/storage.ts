@@ -8,6 +8,8 @@ import { type AuditRecord, AuditStore } from "./audit-store.js";
 import { type Config, type ConfigValue, ConfigStore, numberSetting } from "./config.js";
 import type { EventDict } from "../events/event.js";
 import { EventStore } from "../events/event-store.js";
+import { eventsPoolRef } from "../events/events-pool-ref.js";
+import { Client } from "../../api/client.js";
 import { findStorageRoot, resolveInside } from "./storage-root.js";
 import { requireTimestampMs as requireMs } from "../events/timestamps.js";
 
@@ -40,10 +42,17 @@ export class PhaserStorage {
   readonly audits: AuditStore;
   readonly config: ConfigStore;
   private eventStore: EventStore | null = null;
+  private readonly client: Client;
 
-  /** Storage at `root`, or found the usual way ($PHASER_STORAGE_DIR, walk up, ~/.phaser). */
-  constructor(root?: string) {
+  /**
+   * Storage at `root`, or found the usual way ($PHASER_STORAGE_DIR, walk up, ~/.phaser).
+   * `client` reaches the events pool; the default one resolves bare names inside `.phaser/`
+   * and sends $CAIRN_TOKEN, when set, to a remote events pool.
+   */
+  constructor(root?: string, options: { client?: Client } = {}) {
     this.root = root ?? findStorageRoot();
+    const token = process.env.CAIRN_TOKEN;
+    this.client = options.client ?? new Client({ dir: this.root, remote: token ? { token } : {} });
     // A misconfigured $PHASER_STORAGE_DIR is the user's to fix; an explicit root given by a
     // library caller keeps degrading gracefully (emits stay in memory, with a warning).
     if (root === undefined) requireNotAFile(this.root);
@@ -89,24 +98,31 @@ export class PhaserStorage {
   get events(): EventStore {
     if (!this.eventStore) {
       const config = this.getConfig();
-      this.eventStore = new EventStore(this.root, {
+      const storage = (config.storage ?? {}) as Record<string, unknown>;
+      const retention = {
         maxEvents: numberSetting(config, "storage", "max_events", 10000),
         retentionDays: numberSetting(config, "storage", "retention_days", 90),
-      });
+      };
+      this.eventStore = new EventStore(
+        this.root,
+        retention,
+        eventsPoolRef(storage.events_pool, this.root),
+        this.client,
+      );
     }
     return this.eventStore;
   }
 
-  appendEvent(event: EventDict): void {
-    this.events.append(event);
+  async appendEvent(event: EventDict): Promise<void> {
+    await this.events.append(event);
   }
 
   /** appendEvent for dicts made by Event.toDict, which are valid by construction (the emitter's path). */
-  appendEventTrusted(event: EventDict): void {
-    this.events.append(event, { trusted: true });
+  async appendEventTrusted(event: EventDict): Promise<void> {
+    await this.events.append(event, { trusted: true });
   }
 
-  getEvents(filter: GetEventsFilter = {}): EventDict[] {
+  async getEvents(filter: GetEventsFilter = {}): Promise<EventDict[]> {
     const q: { auditId?: string; type?: string; sinceMs?: number } = {};
     if (filter.auditId !== undefined) q.auditId = filter.auditId;
     if (filter.eventType !== undefined) q.type = filter.eventType;
@@ -114,7 +130,7 @@ export class PhaserStorage {
     return this.events.query(q);
   }
 
-  clearEvents(before?: number | Date | string): number {
+  clearEvents(before?: number | Date | string): Promise<number> {
     return this.events.clear(before === undefined ? undefined : sinceToMs(before));
   }
 
@@ -132,9 +148,11 @@ export class PhaserStorage {
     this.config.reset();
   }
 
-  close(): void {
-    this.eventStore?.close();
+  /** Closes the events pool (local pools close at once, so not awaiting is safe for them). */
+  async close(): Promise<void> {
+    const store = this.eventStore;
     this.eventStore = null;
+    await store?.close();
   }
 }
 

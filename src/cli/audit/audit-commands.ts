@@ -58,7 +58,7 @@ export async function runStart(
     printChecklist(audit);
     out(paint("dim", `next: cairn phase start ${phasesOf(audit)[0]?.number ?? 1}`));
   }
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 const marks: Record<string, string> = {
@@ -125,7 +125,7 @@ export async function runStatus(options: JsonFlag & { audit?: string }): Promise
         ),
       );
   }
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 function formatDuration(seconds: number): string {
@@ -157,15 +157,18 @@ export async function runComplete(
     out(`  files: +${a.files_created} created, ~${a.files_modified} modified, -${a.files_deleted} deleted`);
     out(`  report: ${result.reportPath}`);
   }
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 export async function runAbandon(options: JsonFlag & { audit?: string; reason: string }): Promise<void> {
   const ctx = cliAuditContext();
-  const audit = abandonAudit(ctx, { reason: options.reason, ...(options.audit ? { auditId: options.audit } : {}) });
+  const audit = await abandonAudit(ctx, {
+    reason: options.reason,
+    ...(options.audit ? { auditId: options.audit } : {}),
+  });
   if (wantsJson(options)) printJson(audit);
   else out(`${paint("yellow", "abandoned")} ${audit.project}/${audit.slug}: ${options.reason}`);
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 export async function runRun(
@@ -208,7 +211,7 @@ export async function runRun(
       );
   }
   if (!result.passed) process.exitCode = 1;
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 export async function runList(options: JsonFlag & { project?: string; status?: string }): Promise<void> {
@@ -221,13 +224,13 @@ export async function runList(options: JsonFlag & { project?: string; status?: s
       out(
         `${a.id.slice(0, 8)}  ${String(a.date).padEnd(10)}  ${a.status.padEnd(11)}  ${a.phases_completed ?? 0}/${a.phases_total ?? 0}  ${a.project}/${a.slug}`,
       );
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 export async function runShow(id: string, options: JsonFlag & { events?: boolean }): Promise<void> {
   const ctx = cliAuditContext();
   const audit = findAudit(ctx, id);
-  const events = options.events ? ctx.storage.getEvents({ auditId: audit.id }) : undefined;
+  const events = options.events ? await ctx.storage.getEvents({ auditId: audit.id }) : undefined;
   if (wantsJson(options)) printJson(events ? { ...audit, events } : audit);
   else {
     out(`${paint("bold", `${audit.project}/${audit.slug}`)}  ${audit.status}  ${audit.id}`);
@@ -245,7 +248,7 @@ export async function runShow(id: string, options: JsonFlag & { events?: boolean
     printChecklist(audit);
     for (const e of events ?? []) out(formatEventLine(e));
   }
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 export function requireReason(reason: unknown): string {

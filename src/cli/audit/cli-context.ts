@@ -6,7 +6,11 @@ import { ttyProgress } from "./cli-helpers.js";
 
 export function cliAuditContext(overrides: { timeoutSeconds?: string; maxAttempts?: string } = {}): AuditContext {
   const ctx = openAuditContext({
-    emitter: { warn: (message, error) => notice("warning", `${message}: ${(error as Error)?.message ?? error}`) },
+    emitter: {
+      warn: (message, error) => notice("warning", `${message}: ${(error as Error)?.message ?? error}`),
+      // A command whose event cannot be stored fails with that error's kind.
+      onStorageError: "throw",
+    },
   });
   ctx.captureOptions.onProgress = ttyProgress("scanning project").update;
   if (overrides.timeoutSeconds !== undefined)

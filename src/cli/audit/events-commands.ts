@@ -18,11 +18,11 @@ interface FilterFlags {
   limit?: string;
 }
 
-function filtered(storage: PhaserStorage, options: FilterFlags) {
+async function filtered(storage: PhaserStorage, options: FilterFlags) {
   if (options.type !== undefined && !isEventType(options.type))
     notice("warning", `"${options.type}" is not one of the 12 event types; matching it literally`);
   const auditId = options.audit ? resolveAuditId(storage, options.audit) : undefined;
-  let events = storage.getEvents({
+  let events = await storage.getEvents({
     ...(auditId ? { auditId } : {}),
     ...(options.type ? { eventType: options.type } : {}),
     ...(options.since ? { since: parseSince(options.since) } : {}),
@@ -44,31 +44,31 @@ function resolveAuditId(storage: PhaserStorage, idOrPrefix: string): string {
 
 export async function runEventsList(options: FilterFlags): Promise<void> {
   const storage = new PhaserStorage();
-  const events = filtered(storage, options);
+  const events = await filtered(storage, options);
   if (wantsJson(options)) for (const e of events) printJson(e);
   else if (events.length === 0) out(paint("dim", "no events"));
   else for (const e of events) out(formatEventLine(e));
-  storage.close();
+  await storage.close();
 }
 
 export async function runEventsExport(options: FilterFlags & { output?: string }): Promise<void> {
   const storage = new PhaserStorage();
-  const events = filtered(storage, options);
+  const events = await filtered(storage, options);
   const text = formatEventsJson(events);
   if (options.output) {
     writeFileAtomic(nodePath.resolve(options.output), text);
     notice("exported", `${events.length} events to ${options.output}`, { count: events.length, path: options.output });
   } else process.stdout.write(text);
-  storage.close();
+  await storage.close();
 }
 
 export async function runEventsImport(file: string, options: { json?: boolean }): Promise<void> {
   const storage = new PhaserStorage();
   const incoming = readEventsJsonFile(file);
-  const result = { ...storage.events.importEvents(incoming), path: file };
+  const result = { ...(await storage.events.importEvents(incoming)), path: file };
   if (wantsJson(options)) printJson(result);
   else out(`imported ${result.imported} events (${result.skipped} already present) from ${file}`);
-  storage.close();
+  await storage.close();
 }
 
 export async function runEventsClear(options: { json?: boolean; before?: string; all?: boolean }): Promise<void> {
@@ -77,10 +77,10 @@ export async function runEventsClear(options: { json?: boolean; before?: string;
       hint: "e.g. cairn events clear --before 30d",
     });
   const storage = new PhaserStorage();
-  const count = storage.clearEvents(options.before ? parseSince(options.before) : undefined);
+  const count = await storage.clearEvents(options.before ? parseSince(options.before) : undefined);
   if (wantsJson(options)) printJson({ cleared: count });
   else out(`cleared ${count} events`);
-  storage.close();
+  await storage.close();
 }
 
 export function existsOrThrow(path: string): void {

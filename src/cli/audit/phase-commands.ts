@@ -18,7 +18,7 @@ export async function runPhaseStart(n: string, options: PhaseFlags): Promise<voi
     for (const c of phase.verify) out(paint("dim", `  verify: ${c}`));
     out(paint("dim", `when the work is done: cairn phase verify ${phase.number}`));
   }
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 export async function runPhaseVerify(n: string, options: PhaseFlags & { timeout?: string }): Promise<void> {
@@ -50,13 +50,13 @@ export async function runPhaseVerify(n: string, options: PhaseFlags & { timeout?
       `${paint("yellow", "not yet")}: phase ${result.phase.number} attempt ${result.phase.attempts} of ${ctx.maxAttempts} failed; fix it and run \`cairn phase verify ${result.phase.number}\` again`,
     );
   if (!result.passed) process.exitCode = 1;
-  ctx.storage.close();
+  await ctx.storage.close();
 }
 
 export async function runPhaseSkip(n: string, options: PhaseFlags & { reason: string }): Promise<void> {
   const ctx = cliAuditContext();
-  const phase = skipPhase(ctx, phaseNumber(n), options.reason, options.audit);
+  const phase = await skipPhase(ctx, phaseNumber(n), options.reason, options.audit);
   if (wantsJson(options)) printJson(phase);
   else out(`${paint("yellow", "skipped")} phase ${phase.number}: ${phase.title} (${options.reason})`);
-  ctx.storage.close();
+  await ctx.storage.close();
 }

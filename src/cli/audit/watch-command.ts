@@ -1,8 +1,8 @@
 /**
- * `cairn audit watch [AUDIT]`: follows the events pool and prints each event as it is
- * appended — from any other process. With an audit, its history is shown first.
+ * `cairn audit watch [AUDIT]`: follows the events pool (local or served, wherever
+ * `storage.events_pool` points) and prints each event as it is appended — from any other
+ * process. With an audit, its history is shown first.
  */
-import * as fs from "node:fs";
 import type { Follower, StartAt } from "../../api/types.js";
 import { findAudit, openAuditContext } from "../../audit/run/audit-context.js";
 import type { EventDict } from "../../audit/events/event.js";
@@ -19,7 +19,7 @@ export async function runWatch(
   const ctx = openAuditContext();
   const auditId = auditRef ? findAuditOrPrefix(ctx, auditRef) : undefined;
   const events = ctx.storage.events;
-  let pool = events.open();
+  let pool = await events.open();
   const json = wantsJson(options);
   const idle = options.idleTimeout === undefined ? undefined : Number(options.idleTimeout) * 1000;
   let from: StartAt = options.fromStart || auditId ? "oldest" : "live";
@@ -33,18 +33,19 @@ export async function runWatch(
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  notice("watching", `audit events in ${pool.path}${auditId ? ` for ${auditId}` : ""}`, { pool: pool.path });
+  notice("watching", `audit events in ${events.poolRef}${auditId ? ` for ${auditId}` : ""}`, { pool: events.poolRef });
   let last: EventDict | null = null;
   try {
     for (;;) {
-      follower = pool.follow({
+      const current = pool.follow({
         from,
         tags: ["audit"],
         ...(idle !== undefined && idle > 0 ? { idleTimeoutMs: idle } : {}),
       });
-      if (stopped) follower.close();
+      follower = current;
+      if (stopped) current.close();
       try {
-        for await (const message of follower) {
+        for await (const message of current) {
           const event = message.data as EventDict;
           last = event;
           if (auditId && !event.audit_id?.startsWith(auditId)) continue;
@@ -56,15 +57,16 @@ export async function runWatch(
       } catch (err) {
         // A resize or clear in another process renamed a rebuilt pool over the one followed:
         // follow the new file, from just after the last event shown.
-        if (!(err instanceof CairnError && err.kind === ErrorKind.NotFound) || !fs.existsSync(pool.path)) throw err;
-        pool = events.open();
-        from = { seq: resumeSeq(events, last, startMs) };
+        // (The pool, asked again, moves to the file now at its path; a deleted pool stays NotFound.)
+        if (!(err instanceof CairnError && err.kind === ErrorKind.NotFound) || events.isRemote) throw err;
+        pool = await events.open();
+        from = { seq: await resumeSeq(events, last, startMs) };
       }
     }
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
-    ctx.storage.close();
+    await ctx.storage.close();
   }
 }
 
@@ -72,17 +74,18 @@ export async function runWatch(
  * In a rebuilt pool: the seq after `last` (found by id), else the first event newer than it
  * (or, when nothing was shown yet, the first at or after the watch began).
  */
-function resumeSeq(events: EventStore, last: EventDict | null, startMs: number): number {
+async function resumeSeq(events: EventStore, last: EventDict | null, startMs: number): Promise<number> {
   const lastMs = last ? (timestampMs(last.timestamp) ?? 0) : startMs;
   const newer = (ms: number) => (last ? ms > lastMs : ms >= lastMs);
   let firstNewer: number | null = null;
   let end = 1;
-  for (const { seq, dict } of events.scan()) {
+  for await (const { seq, dict } of events.scan()) {
     end = seq + 1;
     if (last && dict.id === last.id) return seq + 1;
     if (firstNewer === null && newer(timestampMs(dict.timestamp) ?? 0)) firstNewer = seq;
   }
-  return firstNewer ?? Math.max(end, events.engine.bounds().nextSeq);
+  const { newest } = (await (await events.open()).info()).bounds;
+  return firstNewer ?? Math.max(end, newest === null ? 1 : newest + 1);
 }
 
 function findAuditOrPrefix(ctx: ReturnType<typeof openAuditContext>, ref: string): string {

@@ -13,6 +13,7 @@ import type {
   Pool,
   PoolInfo,
   PoolLimits,
+  RewriteResult,
   ReadOptions,
   ValidationReport,
 } from "../../types.js";
@@ -107,6 +108,12 @@ export class RemotePool implements Pool {
   async truncate(beforeSeq: number): Promise<number> {
     const reply = await requestJson(this.transport, "POST", `${this.path}/truncate`, { before_seq: beforeSeq });
     return reply.dropped as number;
+  }
+
+  async rewrite(): Promise<RewriteResult> {
+    throw new CairnError(ErrorKind.Usage, `rewriting a pool is not supported by remote pools (${this.ref})`, {
+      hint: "rewrite it where its file lives, or truncate it",
+    });
   }
 
   async close(): Promise<void> {}
