@@ -7,7 +7,7 @@ export type { ClientOptions } from "./api/client.js";
 export { registerBackend } from "./api/backends/registry.js";
 export type { Backend, BackendContext } from "./api/backends/backend.js";
 export { BatchPlanner } from "./api/batch-planner.js";
-export { LocalPool } from "./api/backends/local.js";
+export { LocalPool } from "./api/backends/local/local-pool.js";
 export { defaultPoolDir, isRemoteRef, resolvePoolRef, validatePoolName } from "./api/pool-ref.js";
 export type { PoolRef } from "./api/pool-ref.js";
 export type {

@@ -6,10 +6,10 @@
 import type { Durability } from "../core/append.js";
 import type { Message } from "../core/message.js";
 import type { GapPolicy } from "../core/read.js";
-import type { ValidationReport } from "../core/validate.js";
+import type { ValidationIssue, ValidationReport } from "../core/validate.js";
 import type { PoolInfo } from "./wire/pool-info.js";
 
-export type { Durability, GapPolicy, Message, PoolInfo, ValidationReport };
+export type { Durability, GapPolicy, Message, PoolInfo, ValidationIssue, ValidationReport };
 export type { FilePoolInfo, PoolFileLayout, PoolInfoCommon } from "./wire/pool-info.js";
 /** Checks a durability from outside (an HTTP body, a flag): absent is fast, else Usage. */
 export { durabilityOf } from "../core/append.js";

@@ -8,7 +8,7 @@
  * A handle stays on the file it opened. The `…UnlessReplaced` methods check under the lock
  * that the file is still linked and return null when it was replaced (a rewrite in any
  * process renamed a new file over it) or deleted, writing nothing: the caller reopens the
- * path (see api/backends/local.ts) and so never writes into an orphaned file.
+ * path (see api/backends/local/local-pool.ts) and so never writes into an orphaned file.
  */
 import type { PayloadCodec } from "./codec.js";
 import { CairnError, ErrorKind } from "./errors.js";

@@ -8,7 +8,7 @@
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { schemeOf } from "../pool-ref.js";
 import type { Backend } from "./backend.js";
-import { localBackend } from "./local-backend.js";
+import { localBackend } from "./local/local-backend.js";
 
 const loaded = new Map<string, Backend>();
 

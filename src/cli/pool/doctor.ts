@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
 import { validationReportToWire } from "../../api/wire/validation-report.js";
-import type { ValidationIssue } from "../../core/validate.js";
+import type { ValidationIssue } from "../../api/types.js";
 import { clientFor, globalOptionsOf } from "../shared/client-factory.js";
 import { paint, printJson } from "../shared/output.js";
 

@@ -5,13 +5,13 @@
  */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { deletePoolFile } from "../../core/delete-pool-file.js";
-import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { poolNameFromPath } from "../../core/stats.js";
-import { PLASMITE_EXTENSION, POOL_EXTENSION, type PoolRef, resolveLocalRef } from "../pool-ref.js";
-import type { PoolListing } from "../types.js";
-import type { Backend } from "./backend.js";
-import { LocalPool } from "./local.js";
+import { deletePoolFile } from "../../../core/delete-pool-file.js";
+import { CairnError, ErrorKind, toCairnError } from "../../../core/errors.js";
+import { poolNameFromPath } from "../../../core/stats.js";
+import { PLASMITE_EXTENSION, POOL_EXTENSION, type PoolRef, resolveLocalRef } from "../../pool-ref.js";
+import type { PoolListing } from "../../types.js";
+import type { Backend } from "../backend.js";
+import { LocalPool } from "./local-pool.js";
 
 function localRef(ref: PoolRef): Extract<PoolRef, { kind: "local" }> {
   if (ref.kind !== "local") throw new CairnError(ErrorKind.Internal, `the local backend was given ${ref.ref}`);

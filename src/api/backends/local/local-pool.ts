@@ -3,13 +3,13 @@
  * Reading and following are async iterators over a core Cursor; following waits on a
  * ChangeSignal with a bounded poll, so correctness never depends on notification.
  */
-import { CairnError, ErrorKind } from "../../core/errors.js";
-import type { Message } from "../../core/message.js";
-import { PoolHandle } from "../../core/pool.js";
-import type { RewriteOptions as CoreRewriteOptions } from "../../core/rewrite.js";
-import { parseSize } from "../../core/size.js";
-import { BATCH_BYTES_MAX, BATCH_ITEMS_MAX } from "../batch-planner.js";
-import { ChangeSignal } from "../change-signal.js";
+import { CairnError, ErrorKind } from "../../../core/errors.js";
+import type { Message } from "../../../core/message.js";
+import { PoolHandle } from "../../../core/pool.js";
+import type { RewriteOptions as CoreRewriteOptions } from "../../../core/rewrite.js";
+import { parseSize } from "../../../core/size.js";
+import { BATCH_BYTES_MAX, BATCH_ITEMS_MAX } from "../../batch-planner.js";
+import { ChangeSignal } from "../../change-signal.js";
 import type {
   AppendOptions,
   BatchItem,
@@ -24,7 +24,7 @@ import type {
   RewriteResult,
   StartAt,
   ValidationReport,
-} from "../types.js";
+} from "../../types.js";
 
 const POLL_MS_DEFAULT = 100;
 const POLL_MS_MAX = 250;
