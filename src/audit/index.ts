@@ -1,5 +1,5 @@
 /**
- * The audit domain's public surface (Phaser v1.2 names, camelCased; see docs/audit.md).
+ * The audit domain's public surface (Phaser v1.2 names, camelCased; see docs/audits.md).
  * Everything else in src/audit is internal. The package root (src/index.ts) can re-export
  * these names as they are.
  */
