@@ -4,6 +4,7 @@
  */
 import { type Message, messageToWire, sortJsonKeys } from "../../core/message.js";
 import { paint, terminalSafe } from "./output.js";
+import { wantsJson } from "./output-mode.js";
 
 export type MessageFormat = "pretty" | "jsonl";
 
@@ -13,8 +14,9 @@ export interface FormatOptions {
   nowMs?: number;
 }
 
-export function defaultFormat(stream: NodeJS.WriteStream = process.stdout): MessageFormat {
-  return stream.isTTY ? "pretty" : "jsonl";
+/** The CLI's output convention applied to messages: JSON lines unless pretty fits (a terminal, no --json). */
+export function defaultFormat(options: { json?: boolean } = {}): MessageFormat {
+  return wantsJson(options) ? "jsonl" : "pretty";
 }
 
 /** One message, newline-terminated. */
