@@ -139,7 +139,34 @@ describe("cairn output convention: JSON whenever stdout is piped", () => {
   });
 });
 
+/** Commands outside the pool family (test/cli/surface.test.ts sweeps those). */
+const AUDIT_AND_SERVE_COMMANDS = [
+  ["audit"],
+  ...["validate", "start", "status", "complete", "abandon", "run", "list", "show", "watch"].map((c) => ["audit", c]),
+  ["phase"],
+  ...["start", "verify", "skip"].map((c) => ["phase", c]),
+  ["events"],
+  ...["list", "export", "import", "clear"].map((c) => ["events", c]),
+  ["config"],
+  ...["get", "set", "reset"].map((c) => ["config", c]),
+  ["manifest"],
+  ["diff"],
+  ["diff", "capture"],
+  ["diff", "compare"],
+  ["serve", "init"],
+  ["serve", "check"],
+];
+
 describe("cairn help for a bare command", () => {
+  it("every audit, events, config, diff and serve command has help with an example", () => {
+    const dir = tempDir("cairn-conventions-");
+    for (const command of AUDIT_AND_SERVE_COMMANDS) {
+      const r = cairn([...command, "--help"], { dir });
+      assert.equal(r.status, 0, `${command.join(" ")}: ${r.stderr}`);
+      assert.match(r.stdout, /\nExamples?:\n {2}\$ cairn /, command.join(" "));
+    }
+  });
+
   for (const group of [[], ["pool"], ["audit"], ["events"], ["phase"], ["config"], ["diff"]]) {
     it(`"cairn ${group.join(" ")}" prints its help to stdout and exits 0`, () => {
       const r = cairn(group, { dir: tempDir("cairn-conventions-") });
