@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { CairnError, ErrorKind } from "../core/errors.js";
+import { printText } from "./shared/output.js";
 
 interface CommandSpec {
   path: string[];
@@ -72,5 +73,5 @@ export function runCompletion(shell: string, _options: unknown, command: Command
   const scripts: Record<string, (s: CommandSpec[]) => string> = { bash: bashScript, zsh: zshScript, fish: fishScript };
   const make = scripts[shell];
   if (!make) throw new CairnError(ErrorKind.Usage, `unknown shell "${shell}" (supported: bash, zsh, fish)`);
-  process.stdout.write(make(specs));
+  printText(make(specs));
 }

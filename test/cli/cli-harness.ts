@@ -2,7 +2,7 @@
  * Runs the real `cairn` CLI (process.execPath + dist/src/cli/main.js) in a child process
  * with CAIRN_DIR set to a temporary pool directory, the way a user's shell would.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cliPath, tempDir } from "../helpers/tmp.js";
 
 export interface CliResult {
@@ -115,4 +115,33 @@ export async function createPool(dir: string, name: string, size = "1M"): Promis
 
 export async function feedLines(dir: string, pool: string, lines: unknown[], extra: string[] = []): Promise<CliResult> {
   return runCli(["feed", pool, ...extra], { dir, input: lines.map((l) => `${JSON.stringify(l)}\n`).join("") });
+}
+
+/** True when util-linux `script` can give the CLI a pseudo-terminal (TTY tests skip otherwise). */
+export const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+/** The caller's environment without the variables that steer colour (CI runs with no TERM). */
+function withoutColorHints(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.NO_COLOR;
+  delete copy.TERM;
+  delete copy.FORCE_COLOR;
+  return copy;
+}
+
+/**
+ * Runs the CLI under a pseudo-terminal (util-linux `script`), so stdout and stderr are TTYs.
+ * `output` is what the terminal showed (stdout and stderr together, without carriage returns).
+ */
+export function runInTty(
+  args: string[],
+  dir: string,
+  env: Record<string, string> = {},
+): { code: number | null; output: string } {
+  const command = [process.execPath, cliPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const r = spawnSync("script", ["-qec", command, "/dev/null"], {
+    encoding: "utf8",
+    env: { ...withoutColorHints(process.env), CAIRN_DIR: dir, ...env },
+  });
+  return { code: r.status, output: r.stdout.replaceAll("\r", "") };
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { createPool, errorOf, feedLines, newPoolDir, runCli } from "./cli-harness.js";
+import { createPool, errorOf, feedLines, hasScript, newPoolDir, runCli, runInTty } from "./cli-harness.js";
 
 describe("cairn pool", () => {
   it("creates pools and reports them in the reference's --json shape", async () => {
@@ -23,11 +23,18 @@ describe("cairn pool", () => {
     assert.ok(fs.existsSync(path.join(dir, "alpha.cairn")));
   });
 
-  it("prints a human line without --json", async () => {
+  it("prints a human line on a terminal", { skip: !hasScript }, () => {
+    const dir = newPoolDir();
+    const r = runInTty(["--color", "never", "pool", "create", "gamma"], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.output, /^created gamma \(1\.0 MiB\)/);
+  });
+
+  it("prints JSON when stdout is piped, without --json", async () => {
     const dir = newPoolDir();
     const r = await runCli(["pool", "create", "gamma"], { dir });
-    assert.equal(r.code, 0);
-    assert.match(r.stdout, /^created gamma \(1\.0 MiB\)/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { created: { name: string }[] }).created[0]?.name, "gamma");
   });
 
   it("refuses to create a pool that exists (AlreadyExists, exit 4)", async () => {
@@ -52,7 +59,7 @@ describe("cairn pool", () => {
     }
   });
 
-  it("lists pools by name with info, as a table or JSON", async () => {
+  it("lists pools by name with info, as a table (on a terminal) or JSON", async () => {
     const dir = newPoolDir();
     await createPool(dir, "one");
     await createPool(dir, "two");
@@ -66,9 +73,16 @@ describe("cairn pool", () => {
         ["two", 0],
       ],
     );
-    const table = await runCli(["pool", "list"], { dir });
-    assert.match(table.stdout, /^NAME\s+SIZE\s+MESSAGES/);
-    assert.match(table.stdout, /\none\s+1\.0 MiB\s+2\s+1\.\.2/);
+    const piped = await runCli(["pool", "list"], { dir });
+    assert.deepEqual(
+      (JSON.parse(piped.stdout) as { pools: { name: string }[] }).pools.map((p) => p.name),
+      ["one", "two"],
+      "piped: the --json output",
+    );
+    if (!hasScript) return;
+    const table = runInTty(["--color", "never", "pool", "list"], dir);
+    assert.match(table.output, /^NAME\s+SIZE\s+MESSAGES/);
+    assert.match(table.output, /\none\s+1\.0 MiB\s+2\s+1\.\.2/);
   });
 
   it("pool list WHERE: a directory that does not exist is NotFound (3), not an empty listing", async () => {
@@ -95,8 +109,10 @@ describe("cairn pool", () => {
     for (const key of ["file_size", "index_offset", "index_capacity", "index_size_bytes", "ring_offset", "ring_size"])
       assert.equal(typeof info[key], "number", key);
     assert.equal(typeof info.metrics.age.newest_time, "string");
-    const human = await runCli(["pool", "info", "info"], { dir });
-    assert.match(human.stdout, /messages 1 \(seq 1\.\.1\)/);
+    if (hasScript) {
+      const human = runInTty(["--color", "never", "pool", "info", "info"], dir);
+      assert.match(human.output, /messages 1 \(seq 1\.\.1\)/);
+    }
     const missing = await runCli(["pool", "info", "nope"], { dir });
     assert.equal(missing.code, 3);
     assert.equal(errorOf(missing).kind, "NotFound");
@@ -114,9 +130,10 @@ describe("cairn pool", () => {
     assert.equal(out.failed[0]?.pool, "ghost");
     assert.equal(out.failed[0]?.error.kind, "NotFound");
     assert.ok(!fs.existsSync(path.join(dir, "d1.cairn")));
-    const plain = await runCli(["pool", "delete", "d2"], { dir });
+    if (!hasScript) return;
+    const plain = runInTty(["pool", "delete", "d2"], dir);
     assert.equal(plain.code, 0);
-    assert.equal(plain.stdout, "deleted d2\n");
+    assert.equal(plain.output, "deleted d2\n");
   });
 
   it("refuses to delete a file that is not a pool", async () => {

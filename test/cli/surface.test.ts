@@ -8,7 +8,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { cliPath } from "../helpers/tmp.js";
-import { createPool, errorOf, feedLines, newPoolDir, runCli } from "./cli-harness.js";
+import {
+  createPool,
+  errorOf,
+  feedLines,
+  hasScript,
+  newPoolDir,
+  runCli,
+  runInTty as runInTtyWithCode,
+} from "./cli-harness.js";
 
 const COMMANDS = [
   [],
@@ -31,25 +39,10 @@ const COMMANDS = [
 ];
 
 const ESC = "\u001b";
-const hasScript = spawnSync("script", ["--version"]).status === 0;
 
-/** The caller's environment without the variables that steer colour (CI runs with no TERM). */
-function withoutColorHints(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  delete copy.NO_COLOR;
-  delete copy.TERM;
-  delete copy.FORCE_COLOR;
-  return copy;
-}
-
-/** Runs the CLI under a pseudo-terminal (util-linux `script`), so stdout and stderr are TTYs. */
+/** What the terminal showed for `cairn ARGS…` under a pseudo-terminal. */
 function runInTty(args: string[], dir: string, env: Record<string, string> = {}): string {
-  const command = [process.execPath, cliPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
-  const r = spawnSync("script", ["-qec", command, "/dev/null"], {
-    encoding: "utf8",
-    env: { ...withoutColorHints(process.env), CAIRN_DIR: dir, ...env },
-  });
-  return r.stdout.replaceAll("\r", "");
+  return runInTtyWithCode(args, dir, env).output;
 }
 
 describe("cairn CLI surface", () => {
@@ -65,7 +58,8 @@ describe("cairn CLI surface", () => {
   it("prints the version with `version` and -V", async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(cliPath), "..", "..", "..", "package.json"), "utf8"));
     const r = await runCli(["version"], { dir: newPoolDir() });
-    assert.equal(r.stdout, `cairn ${pkg.version}\n`);
+    assert.deepEqual(JSON.parse(r.stdout), { version: pkg.version }, "piped: JSON");
+    if (hasScript) assert.equal(runInTty(["version"], newPoolDir()), `cairn ${pkg.version}\n`);
     const v = await runCli(["-V"], { dir: newPoolDir() });
     assert.equal(v.stdout.trim(), pkg.version);
   });

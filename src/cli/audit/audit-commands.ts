@@ -7,10 +7,10 @@ import { parseAuditDocument } from "../../audit/documents/document.js";
 import type { Event } from "../../audit/events/event.js";
 import { timestampMs } from "../../audit/events/timestamps.js";
 import { runAudit } from "../../audit/run/unattended-run.js";
-import { CairnError, ErrorKind } from "../../core/errors.js";
-import { paint, printJson } from "../shared/output.js";
+import { paint, printJson, printLine as out } from "../shared/output.js";
 import { cliAuditContext } from "./cli-context.js";
-import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
+import { formatEventLine } from "./cli-helpers.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 interface JsonFlag {
   json?: boolean;
@@ -249,10 +249,4 @@ export async function runShow(id: string, options: JsonFlag & { events?: boolean
     for (const e of events ?? []) out(formatEventLine(e));
   }
   await ctx.storage.close();
-}
-
-export function requireReason(reason: unknown): string {
-  if (typeof reason !== "string" || reason.trim() === "")
-    throw new CairnError(ErrorKind.Usage, "--reason must not be empty");
-  return reason;
 }

@@ -1,42 +1,9 @@
 /**
- * Shared bits of the audit CLI: JSON-or-pretty output selection, examples in help,
- * lazy actions, TTY progress and the one-line rendering of an event.
+ * Presentation shared by the audit commands: TTY progress and the one-line rendering of an
+ * event. (Output mode, help examples and lazy actions are the whole CLI's: ../shared.)
  */
-import type { Command } from "commander";
 import type { EventDict } from "../../audit/events/event.js";
 import { paint } from "../shared/output.js";
-
-/** JSON when asked for, or when stdout is not a terminal. */
-export function wantsJson(options: { json?: boolean }): boolean {
-  return options.json === true || process.stdout.isTTY !== true;
-}
-
-export function examples(command: Command, lines: string[]): Command {
-  return command.addHelpText("after", `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`);
-}
-
-export function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void> | void>) {
-  return async (...args: A) => {
-    honourGlobalJson(args);
-    const run = await load();
-    await run(...args);
-  };
-}
-
-/**
- * The root program declares `--json` too and takes the flag before the subcommand sees it;
- * commander passes (…arguments, options, command), so the global flag is copied into options.
- */
-function honourGlobalJson(args: unknown[]): void {
-  const command = args[args.length - 1] as { optsWithGlobals?: () => Record<string, unknown> } | undefined;
-  const options = args[args.length - 2];
-  if (typeof command?.optsWithGlobals !== "function" || options === null || typeof options !== "object") return;
-  if (command.optsWithGlobals().json === true) (options as { json?: boolean }).json = true;
-}
-
-export function out(line = ""): void {
-  process.stdout.write(`${line}\n`);
-}
 
 /** A progress callback that redraws one stderr line on a TTY and does nothing otherwise. */
 export function ttyProgress(label: string): { update: (n: number, finished?: boolean) => void; done: () => void } {

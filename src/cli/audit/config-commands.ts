@@ -2,8 +2,8 @@
 import { parseConfigValue } from "../../audit/storage/config.js";
 import { PhaserStorage } from "../../audit/storage/storage.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { printJson } from "../shared/output.js";
-import { out, wantsJson } from "./cli-helpers.js";
+import { printJson, printLine as out, printText } from "../shared/output.js";
+import { wantsJson } from "../shared/output-mode.js";
 import { stringify } from "yaml";
 
 export async function runConfigGet(key: string | undefined, options: { json?: boolean }): Promise<void> {
@@ -11,7 +11,7 @@ export async function runConfigGet(key: string | undefined, options: { json?: bo
   const value = key ? storage.config.getValue(key) : storage.getConfig();
   if (value === undefined) throw new CairnError(ErrorKind.NotFound, `no config key "${key}"`);
   if (wantsJson(options)) printJson(value);
-  else if (value !== null && typeof value === "object") process.stdout.write(stringify(value));
+  else if (value !== null && typeof value === "object") printText(stringify(value));
   else out(String(value));
 }
 

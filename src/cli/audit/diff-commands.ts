@@ -5,8 +5,9 @@ import { compareManifests, diffToJson, formatDetailed, formatSummary } from "../
 import { readManifestFile, writeManifestFile } from "../../audit/manifests/manifest-file.js";
 import { PhaserStorage } from "../../audit/storage/storage.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { notice, printJson } from "../shared/output.js";
-import { out, ttyProgress, wantsJson } from "./cli-helpers.js";
+import { notice, printJson, printLine as out } from "../shared/output.js";
+import { ttyProgress } from "./cli-helpers.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 interface CaptureFlags {
   json?: boolean;
@@ -74,7 +75,7 @@ export async function runDiffCompare(
   options: { format?: string; json?: boolean },
 ): Promise<void> {
   // Pretty on a terminal, JSON when piped, unless --format (or --json) says otherwise.
-  const format = options.format ?? (wantsJson(options) || !process.stdout.isTTY ? "json" : "summary");
+  const format = options.format ?? (wantsJson(options) ? "json" : "summary");
   const diff = compareManifests(readManifestFile(before), readManifestFile(after));
   if (format === "json") printJson(diffToJson(diff));
   else if (format === "detailed") out(formatDetailed(diff));

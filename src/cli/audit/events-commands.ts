@@ -7,8 +7,9 @@ import { formatEventsJson, readEventsJsonFile } from "../../audit/events/events-
 import { PhaserStorage } from "../../audit/storage/storage.js";
 import { parseSince } from "../../audit/events/timestamps.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { notice, paint, printJson } from "../shared/output.js";
-import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
+import { notice, paint, printJson, printLine as out, printText } from "../shared/output.js";
+import { formatEventLine } from "./cli-helpers.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 interface FilterFlags {
   json?: boolean;
@@ -58,7 +59,7 @@ export async function runEventsExport(options: FilterFlags & { output?: string }
   if (options.output) {
     writeFileAtomic(nodePath.resolve(options.output), text);
     notice("exported", `${events.length} events to ${options.output}`, { count: events.length, path: options.output });
-  } else process.stdout.write(text);
+  } else printText(text);
   await storage.close();
 }
 

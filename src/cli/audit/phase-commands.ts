@@ -1,8 +1,8 @@
 /** `cairn phase start|verify|skip N`. A failed verification prints its output and exits 1. */
 import { skipPhase, startPhase, verifyPhase } from "../../audit/run/phase-runner.js";
-import { paint, printJson } from "../shared/output.js";
+import { paint, printJson, printLine as out } from "../shared/output.js";
 import { cliAuditContext, phaseNumber } from "./cli-context.js";
-import { out, wantsJson } from "./cli-helpers.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 interface PhaseFlags {
   json?: boolean;

@@ -3,11 +3,8 @@
  * `manifest` and `diff`. Every command has an example; actions load lazily.
  */
 import { type Command, Option } from "commander";
-import { examples, lazy } from "./cli-helpers.js";
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+import { collect } from "../shared/arguments.js";
+import { examples, lazy } from "../shared/command-kit.js";
 
 const jsonOption = () => new Option("--json", "print JSON (the default when stdout is not a terminal)");
 const auditOption = () => new Option("--audit <id>", "the audit (id or prefix); default: the one in progress here");

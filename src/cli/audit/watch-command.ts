@@ -9,8 +9,9 @@ import type { EventDict } from "../../audit/events/event.js";
 import type { EventStore } from "../../audit/events/event-store.js";
 import { timestampMs } from "../../audit/events/timestamps.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
-import { notice, printJson } from "../shared/output.js";
-import { formatEventLine, out, wantsJson } from "./cli-helpers.js";
+import { notice, printJson, printLine as out } from "../shared/output.js";
+import { formatEventLine } from "./cli-helpers.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 export async function runWatch(
   auditRef: string | undefined,

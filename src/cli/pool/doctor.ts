@@ -9,7 +9,8 @@ import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/err
 import { validationReportToWire } from "../../api/wire/validation-report.js";
 import type { ValidationIssue } from "../../api/types.js";
 import { clientFor, globalOptionsOf } from "../shared/client-factory.js";
-import { paint, printJson } from "../shared/output.js";
+import { paint, printJson, printLine } from "../shared/output.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 export interface DoctorReport {
   pool_ref: string;
@@ -90,14 +91,12 @@ function printReport(report: DoctorReport): void {
     report.message_count === null
       ? ""
       : ` ${report.message_count} message(s)${report.last_good_seq === null ? "" : `, last good seq ${report.last_good_seq}`}`;
-  process.stdout.write(
-    `${paint(["bold", color], report.status.padEnd(7))} ${report.pool_ref}${paint("dim", counts)}\n`,
-  );
+  printLine(`${paint(["bold", color], report.status.padEnd(7))} ${report.pool_ref}${paint("dim", counts)}`);
   for (const issue of report.issues) {
     const at = issue.offset === undefined ? "" : ` @ offset ${issue.offset}`;
-    process.stdout.write(`  ${paint(color, issue.code)}${at}: ${issue.message}\n`);
+    printLine(`  ${paint(color, issue.code)}${at}: ${issue.message}`);
   }
-  for (const hint of report.remediation_hints) process.stdout.write(`  ${paint("dim", `hint: ${hint}`)}\n`);
+  for (const hint of report.remediation_hints) printLine(`  ${paint("dim", `hint: ${hint}`)}`);
 }
 
 export async function runDoctor(refs: string[], options: { all?: boolean }, command: Command): Promise<void> {
@@ -107,7 +106,7 @@ export async function runDoctor(refs: string[], options: { all?: boolean }, comm
   const targets = options.all
     ? (await clientFor(command).list()).map((l) => ({ ref: l.path ?? l.name, label: l.name }))
     : refs.map((ref) => ({ ref, label: ref }));
-  const json = globalOptionsOf(command).json === true;
+  const json = wantsJson(globalOptionsOf(command));
   const progress = options.all === true && process.stderr.isTTY === true;
   const reports: (DoctorReport & { kind?: ErrorKind })[] = [];
   for (const [i, { ref, label }] of targets.entries()) {
@@ -121,12 +120,12 @@ export async function runDoctor(refs: string[], options: { all?: boolean }, comm
   }
   if (progress) process.stderr.write("\r\u001b[2K");
   if (json) printJson({ reports: reports.map(({ kind: _kind, ...report }) => report) });
-  else if (options.all && targets.length === 0) process.stdout.write("no pools to check\n");
+  else if (options.all && targets.length === 0) printLine("no pools to check");
   else if (reports.length > 1) {
     const bad = reports.filter((r) => r.status === "corrupt").length;
     const unreadable = reports.filter((r) => r.status === "error").length;
     const also = unreadable > 0 ? `, ${unreadable} could not be checked` : "";
-    process.stdout.write(`${reports.length} pool(s) checked, ${bad} corrupt${also}\n`);
+    printLine(`${reports.length} pool(s) checked, ${bad} corrupt${also}`);
   }
   // Corruption outranks the rest; otherwise the first pool that could not be checked decides.
   const failed = reports.find((r) => r.kind !== undefined);

@@ -7,6 +7,7 @@
 import type { Message } from "../../core/message.js";
 import { tagPills } from "../shared/message-format.js";
 import { paint, terminalSafe } from "../shared/output.js";
+import { wantsJson } from "../shared/output-mode.js";
 import { writeOut } from "../shared/stdout-writer.js";
 
 /** Receipts shown one by one on a terminal before feed switches to a progress line. */
@@ -31,7 +32,7 @@ export class FeedReceipts {
   ) {}
 
   static forStdout(pool: string, json: boolean): FeedReceipts {
-    return new FeedReceipts(pool, !json && process.stdout.isTTY === true);
+    return new FeedReceipts(pool, !wantsJson({ json }));
   }
 
   async add(messages: readonly Message[], tagsJson?: string): Promise<void> {

@@ -1,7 +1,7 @@
 /** `cairn fetch POOL SEQ`: prints one message (pretty on a TTY, a JSON line when piped). */
 import type { Command } from "commander";
 import { parseSeq } from "../shared/arguments.js";
-import { openPool } from "../shared/client-factory.js";
+import { globalOptionsOf, openPool } from "../shared/client-factory.js";
 import { type MessageFormat, defaultFormat, formatMessage } from "../shared/message-format.js";
 import { writeOut } from "../shared/stdout-writer.js";
 
@@ -16,7 +16,10 @@ export async function runFetch(ref: string, seqText: string, options: FetchOptio
   try {
     const message = await pool.get(seq);
     await writeOut(
-      formatMessage(message, { format: options.format ?? defaultFormat(), dataOnly: options.dataOnly === true }),
+      formatMessage(message, {
+        format: options.format ?? defaultFormat(globalOptionsOf(command)),
+        dataOnly: options.dataOnly === true,
+      }),
     );
   } finally {
     await pool.close();

@@ -12,7 +12,7 @@ import { messageToWire } from "../../api/wire/message.js";
 import { nowNs, parseSinceNs } from "../../core/time.js";
 import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../shared/arguments.js";
 import { batchesOf } from "./input/batch-iterator.js";
-import { openPool } from "../shared/client-factory.js";
+import { globalOptionsOf, openPool } from "../shared/client-factory.js";
 import { type MessageFormat, defaultFormat, formatMessage } from "../shared/message-format.js";
 import { notice } from "../shared/output.js";
 import { onStdoutClosed, stdoutClosed, watchStdoutReader, writeOut } from "../shared/stdout-writer.js";
@@ -89,7 +89,7 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
   const replaySpeed = options.replay === undefined ? undefined : parsePositiveNumber(options.replay, "--replay");
   if (replaySpeed !== undefined && options.tail === undefined && options.since === undefined)
     throw new CairnError(ErrorKind.Usage, "--replay needs --tail or --since (it replays history at its recorded pace)");
-  const format = options.format ?? defaultFormat();
+  const format = options.format ?? defaultFormat(globalOptionsOf(command));
   const dataOnly = options.dataOnly === true;
   // Compile jq before anything is read: a bad expression is a Usage error up front.
   const where =

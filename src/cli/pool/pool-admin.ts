@@ -1,23 +1,20 @@
 /**
- * `cairn pool create|list|info|delete|truncate`. With --json the shapes follow the
- * reference: `{"created":[PoolInfo]}`, `{"pools":[…]}`, PoolInfo, `{"deleted":[…],"failed":[…]}`,
- * `{"pool","dropped"}`; without it, short human lines.
+ * `cairn pool create|list|info|delete|truncate`. As JSON (piped, or --json) the shapes follow
+ * the reference: `{"created":[PoolInfo]}`, `{"pools":[…]}`, PoolInfo, `{"deleted":[…],"failed":[…]}`,
+ * `{"pool","dropped"}`; on a terminal, short human lines.
  */
 import * as fs from "node:fs";
 import type { Command } from "commander";
 import { isRemoteRef } from "../../api/pool-ref.js";
 import type { PoolInfo } from "../../api/types.js";
 import { isFilePoolInfo, poolListingToWire } from "../../api/wire/pool-info.js";
-import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
+import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
 import { parseCount, parseSeq } from "../shared/arguments.js";
 import { clientFor, globalOptionsOf, openPool } from "../shared/client-factory.js";
 import { relativeTime } from "../shared/message-format.js";
-import { paint, printJson } from "../shared/output.js";
-
-function wantsJson(command: Command): boolean {
-  return globalOptionsOf(command).json === true;
-}
+import { paint, printJson, printLine } from "../shared/output.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 function seqRange(info: PoolInfo): string {
   const { oldest, newest } = info.bounds;
@@ -45,14 +42,14 @@ export async function runPoolCreate(
       } finally {
         await pool.close();
       }
-      if (!wantsJson(command)) {
+      if (!wantsJson(globalOptionsOf(command))) {
         const info = created[created.length - 1] as PoolInfo;
         const where = isFilePoolInfo(info) ? ` (${formatBytes(info.file_size)}) ${paint("dim", info.path)}` : "";
-        process.stdout.write(`created ${paint("bold", name)}${where}\n`);
+        printLine(`created ${paint("bold", name)}${where}`);
       }
     }
   } finally {
-    if (wantsJson(command) && created.length > 0) printJson({ created });
+    if (wantsJson(globalOptionsOf(command)) && created.length > 0) printJson({ created });
   }
 }
 
@@ -61,12 +58,12 @@ export async function runPoolList(at: string | undefined, _options: unknown, com
   if (at !== undefined && !isRemoteRef(at) && !fs.existsSync(at))
     throw new CairnError(ErrorKind.NotFound, `no such directory ${at}`, { path: at });
   const listings = await clientFor(command).list(at);
-  if (wantsJson(command)) {
+  if (wantsJson(globalOptionsOf(command))) {
     printJson({ pools: listings.map(poolListingToWire) });
     return;
   }
   if (listings.length === 0) {
-    process.stdout.write(`no pools in ${at ?? clientFor(command).dir}\n`);
+    printLine(`no pools in ${at ?? clientFor(command).dir}`);
     return;
   }
   const rows = [["NAME", "SIZE", "MESSAGES", "SEQS", "USED", "NEWEST"]];
@@ -91,7 +88,7 @@ export async function runPoolList(at: string | undefined, _options: unknown, com
       .map((cell, i) => cell.padEnd(widths[i] as number))
       .join("  ")
       .trimEnd();
-    process.stdout.write(`${index === 0 ? paint("bold", line) : line}\n`);
+    printLine(index === 0 ? paint("bold", line) : line);
   }
 }
 
@@ -103,7 +100,7 @@ export async function runPoolInfo(name: string, _options: unknown, command: Comm
   } finally {
     await pool.close();
   }
-  if (wantsJson(command)) {
+  if (wantsJson(globalOptionsOf(command))) {
     printJson(info);
     return;
   }
@@ -125,8 +122,8 @@ export async function runPoolInfo(name: string, _options: unknown, command: Comm
     lines.push(["oldest", `${m.age.oldest_time} (${relativeTime(m.age.oldest_age_ms ?? 0)})`]);
   if (m.age.newest_time !== null)
     lines.push(["newest", `${m.age.newest_time} (${relativeTime(m.age.newest_age_ms ?? 0)})`]);
-  process.stdout.write(`${lines[0]?.join("  ")}\n`);
-  for (const [label, value] of lines.slice(1)) process.stdout.write(`  ${(label as string).padEnd(9)}${value}\n`);
+  printLine(lines[0]?.join("  "));
+  for (const [label, value] of lines.slice(1)) printLine(`  ${(label as string).padEnd(9)}${value}`);
 }
 
 export async function runPoolDelete(names: string[], _options: unknown, command: Command): Promise<void> {
@@ -138,18 +135,15 @@ export async function runPoolDelete(names: string[], _options: unknown, command:
     try {
       await client.delete(name);
       deleted.push(name);
-      if (!wantsJson(command)) process.stdout.write(`deleted ${name}\n`);
+      if (!wantsJson(globalOptionsOf(command))) printLine(`deleted ${name}`);
     } catch (err) {
       const error = toCairnError(err);
       firstError ??= error;
       failed.push({ pool: name, error: error.toJSON() });
     }
   }
-  if (wantsJson(command)) {
-    printJson({ deleted, failed });
-    if (firstError) process.exitCode = exitCodeFor(firstError.kind);
-    return;
-  }
+  // The document says what was deleted; a failure is also an error (stderr, exit code), as everywhere.
+  if (wantsJson(globalOptionsOf(command))) printJson({ deleted, failed });
   if (firstError) {
     if (failed.length === 1) throw firstError;
     throw new CairnError(
@@ -164,8 +158,8 @@ export async function runPoolTruncate(name: string, options: { before: string },
   const pool = await openPool(command, name);
   try {
     const dropped = await pool.truncate(beforeSeq);
-    if (wantsJson(command)) printJson({ pool: name, before: beforeSeq, dropped });
-    else process.stdout.write(`dropped ${dropped} message(s) from ${name} (seq < ${beforeSeq})\n`);
+    if (wantsJson(globalOptionsOf(command))) printJson({ pool: name, before: beforeSeq, dropped });
+    else printLine(`dropped ${dropped} message(s) from ${name} (seq < ${beforeSeq})`);
   } finally {
     await pool.close();
   }

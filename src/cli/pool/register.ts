@@ -5,19 +5,9 @@
  */
 import { type Command, Option } from "commander";
 import { collect } from "../shared/arguments.js";
+import { runsCommandLine } from "../shared/cairn-command.js";
+import { examples, lazy } from "../shared/command-kit.js";
 import { guardStdout } from "../shared/stdout-writer.js";
-
-function examples(command: Command, lines: string[]): Command {
-  return command.addHelpText("after", `\nExample:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`);
-}
-
-/** Wraps a lazily imported action so registration costs nothing at start-up. */
-function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void> | void>) {
-  return async (...args: A) => {
-    const run = await load();
-    await run(...args);
-  };
-}
 
 export function registerPoolCommands(program: Command): void {
   guardStdout();
@@ -25,16 +15,13 @@ export function registerPoolCommands(program: Command): void {
     program
       .command("version")
       .description("print the version")
-      .action(async () => {
-        const { VERSION } = await import("../../version.js");
-        process.stdout.write(`cairn ${VERSION}\n`);
-      }),
-    ["cairn version"],
+      .action(lazy(async () => (await import("../version-command.js")).runVersion)),
+    ["cairn version", "cairn version --json"],
   );
 
   const pool = examples(program.command("pool").description("create, list, inspect, delete and truncate pools"), [
     "cairn pool create builds --size 4M",
-    "cairn pool list --json",
+    "cairn pool list",
   ]);
   examples(
     pool
@@ -64,7 +51,7 @@ export function registerPoolCommands(program: Command): void {
       .description("show a pool's geometry, bounds, usage and message ages")
       .argument("<name>", "pool name, path or URL")
       .action(lazy(async () => (await import("./pool-admin.js")).runPoolInfo)),
-    ["cairn pool info events", "cairn pool info events --json | jq .bounds"],
+    ["cairn pool info events", "cairn pool info events | jq .bounds"],
   );
   examples(
     pool
@@ -179,8 +166,7 @@ export function registerPoolCommands(program: Command): void {
   );
 
   examples(
-    program
-      .command("tap")
+    runsCommandLine(program.command("tap"))
       .description("run a command and record its start, output lines and exit in a pool")
       .argument("<pool>", "pool name, path or URL")
       .argument("<command...>", "the command and its arguments, after --")

@@ -9,7 +9,8 @@ import { CairnError, ErrorKind } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
 import { checkServeConfig, isLoopback } from "../../server/config.js";
 import { defaultUiDir } from "../../server/ui-assets.js";
-import { paint, printJson } from "../shared/output.js";
+import { paint, printJson, printLine } from "../shared/output.js";
+import { wantsJson } from "../shared/output-mode.js";
 import { type ServeFlags, serveConfigFrom } from "./serve-config.js";
 
 export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Promise<void> {
@@ -37,19 +38,18 @@ export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Pro
     errors,
     warnings,
   };
-  if (flags.json || !process.stdout.isTTY) printJson({ check: report });
+  if (wantsJson(flags)) printJson({ check: report });
   else {
-    const line = (label: string, value: string) =>
-      process.stdout.write(`  ${paint("dim", label.padEnd(8))} ${value}\n`);
-    process.stdout.write(`${paint("bold", "cairn serve")} would listen on ${paint("cyan", report.url)}\n`);
+    const line = (label: string, value: string) => printLine(`  ${paint("dim", label.padEnd(8))} ${value}`);
+    printLine(`${paint("bold", "cairn serve")} would listen on ${paint("cyan", report.url)}`);
     line("pools", `${config.dir}${report.dir_exists ? "" : " (created on first pool)"}`);
     line("access", config.access);
     line("token", config.token ? "required" : "off");
     line("tls", config.tls ? config.tls.source : "off");
     line("cors", config.corsOrigins.length > 0 ? config.corsOrigins.join(" ") : "off");
     line("limits", `body ${formatBytes(config.bodyBytesMax)}, ${config.streamSlotsMax} concurrent streams`);
-    for (const warning of warnings) process.stdout.write(`${paint("yellow", "warning:")} ${warning}\n`);
-    for (const error of errors) process.stdout.write(`${paint("red", "error:")} ${error}\n`);
+    for (const warning of warnings) printLine(`${paint("yellow", "warning:")} ${warning}`);
+    for (const error of errors) printLine(`${paint("red", "error:")} ${error}`);
   }
   if (errors.length > 0) {
     throw new CairnError(ErrorKind.Usage, `serve would refuse to start: ${errors[0]}`);

@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { writeSelfSignedCertificate } from "../../server/tls.js";
-import { printJson } from "../shared/output.js";
+import { printJson, printText } from "../shared/output.js";
+import { wantsJson } from "../shared/output-mode.js";
 
 export interface InitFlags {
   outputDir?: string;
@@ -43,11 +44,9 @@ export async function runServeInit(flags: InitFlags): Promise<void> {
   fs.chmodSync(tokenPath, 0o600);
   writeSelfSignedCertificate(dir, flags.host ?? []);
   const command = `cairn serve --token-file ${tokenPath} --tls-cert ${certPath} --tls-key ${keyPath}`;
-  if (flags.json || !process.stdout.isTTY) {
+  if (wantsJson(flags)) {
     printJson({ init: { dir, token_file: tokenPath, tls_cert: certPath, tls_key: keyPath, command } });
     return;
   }
-  process.stdout.write(
-    `wrote ${tokenPath}, ${certPath} and ${keyPath} (mode 0600)\nstart the server with:\n  ${command}\n`,
-  );
+  printText(`wrote ${tokenPath}, ${certPath} and ${keyPath} (mode 0600)\nstart the server with:\n  ${command}\n`);
 }

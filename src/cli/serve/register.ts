@@ -1,10 +1,7 @@
 /** Registers `cairn serve` and its subcommands `init` and `check`; each loads lazily. */
 import { type Command, Option } from "commander";
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
+import { collect } from "../shared/arguments.js";
+import { examples, lazy } from "../shared/command-kit.js";
 function addServerOptions(command: Command): Command {
   return command
     .option("--bind <host>", "address to listen on (default 127.0.0.1)")
@@ -22,45 +19,39 @@ function addServerOptions(command: Command): Command {
 }
 
 export function registerServeCommands(program: Command): void {
-  const serve = addServerOptions(
-    program.command("serve").description("serve the pool directory over HTTP, with a web UI at /ui"),
-  )
-    .addHelpText(
-      "after",
-      [
-        "",
-        "Examples:",
-        "  $ cairn serve                                   # http://127.0.0.1:9700, web UI at /ui/",
-        "  $ cairn serve --dir ./pools --port 9800 --access read-only",
-        "  $ cairn serve init && cairn serve --token-file ~/.cairn/serve/token \\",
-        "      --tls-cert ~/.cairn/serve/cert.pem --tls-key ~/.cairn/serve/key.pem",
-        "",
-      ].join("\n"),
-    )
-    .action(async (_opts, cmd: Command) => {
+  const serve = examples(
+    addServerOptions(program.command("serve").description("serve the pool directory over HTTP, with a web UI at /ui")),
+    [
+      "cairn serve                                   # http://127.0.0.1:9700, web UI at /ui/",
+      "cairn serve --dir ./pools --port 9800 --access read-only",
+      "cairn serve init && cairn serve --token-file ~/.cairn/serve/token \\\n      --tls-cert ~/.cairn/serve/cert.pem --tls-key ~/.cairn/serve/key.pem",
+    ],
+  ).action(
+    lazy(async () => {
       const { runServe } = await import("./serve-command.js");
-      await runServe(cmd.optsWithGlobals());
-    });
-  serve
-    .command("init")
-    .description("write a bearer token and a self-signed TLS certificate (files 0600)")
-    .option("--output-dir <dir>", "where to write them (default ~/.cairn/serve)")
-    .option("--host <name>", "extra host name or IP for the certificate (repeatable)", collect)
-    .option("--force", "replace existing files")
-    .option("--json", "print JSON")
-    .addHelpText("after", "\nExample:\n  $ cairn serve init --output-dir ./serve-creds --host build-box.local\n")
-    .action(async (_opts, cmd: Command) => {
-      const { runServeInit } = await import("./init-command.js");
-      await runServeInit(cmd.opts());
-    });
-  addServerOptions(serve.command("check").description("report the configuration `cairn serve` would run with"))
-    .option("--json", "print JSON")
-    .addHelpText(
-      "after",
-      "\nExample:\n  $ cairn serve check --bind 0.0.0.0 --allow-non-loopback --access read-only --json\n",
-    )
-    .action(async (_opts, cmd: Command) => {
-      const { runServeCheck } = await import("./check-command.js");
-      await runServeCheck(cmd.optsWithGlobals());
-    });
+      return (_options: unknown, command: Command) => runServe(command.optsWithGlobals());
+    }),
+  );
+  examples(
+    serve
+      .command("init")
+      .description("write a bearer token and a self-signed TLS certificate (files 0600)")
+      .option("--output-dir <dir>", "where to write them (default ~/.cairn/serve)")
+      .option("--host <name>", "extra host name or IP for the certificate (repeatable)", collect)
+      .option("--force", "replace existing files")
+      .option("--json", "print JSON (the default when stdout is not a terminal)")
+      .action(lazy(async () => (await import("./init-command.js")).runServeInit)),
+    ["cairn serve init --output-dir ./serve-creds --host build-box.local"],
+  );
+  examples(
+    addServerOptions(serve.command("check").description("report the configuration `cairn serve` would run with"))
+      .option("--json", "print JSON (the default when stdout is not a terminal)")
+      .action(
+        lazy(async () => {
+          const { runServeCheck } = await import("./check-command.js");
+          return (_options: unknown, command: Command) => runServeCheck(command.optsWithGlobals());
+        }),
+      ),
+    ["cairn serve check --bind 0.0.0.0 --allow-non-loopback --access read-only"],
+  );
 }

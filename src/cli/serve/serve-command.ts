@@ -5,10 +5,11 @@
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { checkServeConfig } from "../../server/config.js";
 import { startServer } from "../../server/server.js";
-import { paint } from "../shared/output.js";
+import { paint, printJson, printLine } from "../shared/output.js";
+import { wantsJson } from "../shared/output-mode.js";
 import { type ServeFlags, serveConfigFrom } from "./serve-config.js";
 
-export async function runServe(flags: ServeFlags): Promise<void> {
+export async function runServe(flags: ServeFlags & { json?: boolean }): Promise<void> {
   const config = serveConfigFrom(flags);
   const { errors, warnings } = checkServeConfig(config);
   if (errors.length > 0) {
@@ -25,13 +26,12 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     config.token ? "token required" : "no token",
     config.tls ? "TLS" : "no TLS",
   ].join(", ");
-  if (process.stdout.isTTY) {
-    process.stdout.write(`${paint("bold", "cairn serve")} listening on ${paint("cyan", server.url)} (${facts})\n`);
-    process.stdout.write(`  web UI: ${paint("cyan", `${server.url}/ui/`)}   stop: Ctrl-C\n`);
+  if (wantsJson(flags)) {
+    const listening = { url: server.url, ui: `${server.url}/ui/`, dir: config.dir, access: config.access };
+    printJson({ listening: { ...listening, token: config.token !== null, tls: config.tls !== null } });
   } else {
-    process.stdout.write(
-      `${JSON.stringify({ listening: { url: server.url, ui: `${server.url}/ui/`, dir: config.dir, access: config.access, token: config.token !== null, tls: config.tls !== null } })}\n`,
-    );
+    printLine(`${paint("bold", "cairn serve")} listening on ${paint("cyan", server.url)} (${facts})`);
+    printLine(`  web UI: ${paint("cyan", `${server.url}/ui/`)}   stop: Ctrl-C`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => {

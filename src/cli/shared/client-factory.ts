@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { Client, type RemoteOptions } from "../../api/client.js";
 import type { Pool } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "./global-options.js";
 
 export function globalOptionsOf(command: Command): GlobalOptions {
   return command.optsWithGlobals() as GlobalOptions;

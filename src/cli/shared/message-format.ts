@@ -5,6 +5,7 @@
 import { messageToWire, sortJsonKeys } from "../../api/wire/message.js";
 import type { Message } from "../../core/message.js";
 import { paint, terminalSafe } from "./output.js";
+import { wantsJson } from "./output-mode.js";
 
 export type MessageFormat = "pretty" | "jsonl";
 
@@ -14,8 +15,9 @@ export interface FormatOptions {
   nowMs?: number;
 }
 
-export function defaultFormat(stream: NodeJS.WriteStream = process.stdout): MessageFormat {
-  return stream.isTTY ? "pretty" : "jsonl";
+/** The CLI's output convention applied to messages: JSON lines unless pretty fits (a terminal, no --json). */
+export function defaultFormat(options: { json?: boolean } = {}): MessageFormat {
+  return wantsJson(options) ? "jsonl" : "pretty";
 }
 
 /** One message, newline-terminated. */

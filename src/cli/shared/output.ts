@@ -4,7 +4,9 @@
  * NO_COLOR. Stack traces only with CAIRN_DEBUG=1.
  */
 import { inspect } from "node:util";
-import { CairnError, ErrorKind, exitCodeFor, toCairnError } from "../../core/errors.js";
+import { type CairnError, exitCodeFor, toCairnError } from "../../core/errors.js";
+import { usageErrorFromCommander } from "./usage-errors.js";
+import { writeOutBuffered } from "./stdout-writer.js";
 
 export type ColorMode = "auto" | "always" | "never";
 
@@ -78,10 +80,8 @@ export function reportError(err: unknown): number {
 
 function toCliError(err: unknown): CairnError {
   const code = (err as { code?: string } | null)?.code;
-  if (typeof code === "string" && code.startsWith("commander.")) {
-    const message = ((err as Error).message ?? "usage error").replace(/^error: /, "");
-    return new CairnError(ErrorKind.Usage, message, { hint: "see --help" });
-  }
+  // CairnCommand turns commander's errors into CairnErrors; this catches any that get past it.
+  if (typeof code === "string" && code.startsWith("commander.")) return usageErrorFromCommander((err as Error).message);
   return toCairnError(err);
 }
 
@@ -92,6 +92,17 @@ export function notice(kind: string, message: string, fields: Record<string, unk
   else process.stderr.write(`${JSON.stringify({ notice: { kind, message, ...fields } })}\n`);
 }
 
+/** One JSON line on stdout, through the EPIPE-safe writer. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  writeOutBuffered(`${JSON.stringify(value)}\n`);
+}
+
+/** One line of text on stdout, through the EPIPE-safe writer. */
+export function printLine(line = ""): void {
+  writeOutBuffered(`${line}\n`);
+}
+
+/** Text as it is (already newline-terminated, e.g. YAML or a script), through the EPIPE-safe writer. */
+export function printText(text: string): void {
+  writeOutBuffered(text);
 }

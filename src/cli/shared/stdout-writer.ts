@@ -79,6 +79,18 @@ export function onStdoutClosed(callback: () => void): void {
   onCloseCallbacks.add(callback);
 }
 
+/**
+ * Writes bounded output (a report, a table, help) without waiting for the reader: the
+ * stream buffers it. Like `writeOut`, it writes nothing once the reader has gone away, and
+ * a write error is kept for main to report instead of crashing the process.
+ */
+export function writeOutBuffered(text: string): void {
+  install();
+  if (closed || text.length === 0) return;
+  process.stdout.write(text);
+}
+
+/** Writes `text`, waiting for the reader to drain a full buffer (streams of any length). */
 export async function writeOut(text: string): Promise<void> {
   install();
   if (closed || text.length === 0) return;
