@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { LocalPool } from "../../src/api/backends/local.js";
+import { LocalPool } from "../../src/api/backends/local/local-pool.js";
 import type { Message } from "../../src/api/types.js";
 import { tempDir } from "../helpers/tmp.js";
 
