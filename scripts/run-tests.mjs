@@ -26,7 +26,9 @@ const SLOW = [
 ];
 const args = process.argv.slice(2);
 const fast = args.includes("--fast");
-const filters = args.filter((a) => a !== "--fast").map((f) => f.replace(/^(\.\/)?(dist\/)?test\//, "").replace(/\.ts$/, ""));
+const filters = args
+  .filter((a) => a !== "--fast")
+  .map((f) => f.replace(/^(\.\/)?(dist\/)?test\//, "").replace(/\.ts$/, ""));
 
 function walk(dir) {
   const out = [];

@@ -74,7 +74,9 @@ function poolCard(pool, rate, series) {
       {},
       h("span.small.muted", {
         title: pool.path ?? pool.name,
-        text: [pool.file_size === undefined ? null : formatBytes(pool.file_size), pool.codec].filter(Boolean).join(" · "),
+        text: [pool.file_size === undefined ? null : formatBytes(pool.file_size), pool.codec]
+          .filter(Boolean)
+          .join(" · "),
       }),
       sparkline(series.rates, { width: 120, height: 22 }),
     ),
