@@ -29,6 +29,8 @@ export interface ServeConfig {
   requestTimeoutMs?: number;
   /** Open connections at most; a connection beyond it is closed at once (default 1024). */
   connectionsMax?: number;
+  /** Host names answered besides loopback names and the bind address (see host-check.ts). */
+  allowedHosts?: string[];
 }
 
 export function isLoopback(host: string): boolean {
@@ -66,6 +68,10 @@ export function checkServeConfig(config: ServeConfig): ConfigProblems {
     warnings.push("TLS is off on a non-loopback bind (--insecure-no-tls)");
   if (!loopback && config.token === null && !writes)
     warnings.push("anyone on the network can read these pools (no token)");
+  if (!loopback && (config.bind === "0.0.0.0" || config.bind === "::") && (config.allowedHosts ?? []).length === 0)
+    warnings.push(
+      `requests are answered only for loopback names: pass --allowed-host NAME for each name or address clients use to reach ${config.bind}`,
+    );
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
     errors.push(`invalid port ${config.port}`);
   for (const origin of config.corsOrigins) {

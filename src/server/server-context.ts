@@ -2,6 +2,7 @@
 import type { AppendCoalescer } from "./append-coalescer.js";
 import type { Auth } from "./auth.js";
 import type { CorsPolicy } from "./cors.js";
+import type { HostCheck } from "./host-check.js";
 import type { PoolHandles } from "./pool-handles.js";
 import type { StreamSlots } from "./stream-slots.js";
 import type { UiAssets } from "./ui-assets.js";
@@ -12,6 +13,8 @@ export interface ServerContext {
   appends: AppendCoalescer;
   auth: Auth;
   cors: CorsPolicy;
+  /** Refuses requests for other host names (DNS rebinding). */
+  hosts: HostCheck;
   streams: StreamSlots;
   ui: UiAssets;
   bodyBytesMax: number;

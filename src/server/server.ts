@@ -13,6 +13,7 @@ import { AppendCoalescer } from "./append-coalescer.js";
 import { Auth } from "./auth.js";
 import type { ServeConfig } from "./config.js";
 import { CorsPolicy } from "./cors.js";
+import { HostCheck } from "./host-check.js";
 import { PoolHandles } from "./pool-handles.js";
 import { HttpError, PROTOCOL_HEADER, PROTOCOL_VERSION, sendError, sendJson } from "./respond.js";
 import { dispatchV0 } from "./routes.js";
@@ -39,6 +40,7 @@ export function createContext(config: ServeConfig): ServerContext {
     appends: new AppendCoalescer(),
     auth: new Auth(config.token, config.access),
     cors: new CorsPolicy(config.corsOrigins),
+    hosts: new HostCheck(config.allowedHosts ?? [], config.bind),
     streams: new StreamSlots(config.streamSlotsMax),
     ui: new UiAssets(config.uiDir ?? defaultUiDir()),
     bodyBytesMax: config.bodyBytesMax,
@@ -49,6 +51,7 @@ export function createContext(config: ServeConfig): ServerContext {
 async function handleRequest(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   res.setHeader(PROTOCOL_HEADER, PROTOCOL_VERSION);
   try {
+    ctx.hosts.check(req);
     const target = req.url ?? "/";
     if (!target.startsWith("/")) throw new CairnError(ErrorKind.Usage, "request target must be a path");
     const url = new URL(`http://localhost${target}`);
@@ -130,6 +133,8 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     keepAlive: true,
     keepAliveInitialDelay: 30_000,
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
+    // A request without Host gets the host check's JSON answer, not node's bare 400.
+    requireHostHeader: false,
   };
   const server = config.tls
     ? https.createServer({ ...socketOptions, cert: config.tls.cert, key: config.tls.key }, listener)

@@ -342,7 +342,7 @@ describe("malformed requests", () => {
       (resolve, reject) => {
         const socket = net.connect(server.port, "127.0.0.1", () => {
           socket.write(
-            "POST /v0/pools/big/append HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+            "POST /v0/pools/big/append HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
           );
           const chunk = "y".repeat(256 * 1024);
           for (let i = 0; i < 6; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);

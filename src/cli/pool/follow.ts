@@ -94,7 +94,7 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
   // Compile jq before anything is read: a bad expression is a Usage error up front.
   const where =
     options.where && options.where.length > 0
-      ? await (await import("../shared/where-filter.js")).WhereFilter.compile(options.where)
+      ? await (await import("../../api/filter/where-filter.js")).WhereFilter.compile(options.where)
       : null;
 
   const pool = await openPool(command, ref);
@@ -124,7 +124,7 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
       // The wire JSON of each message is made once: jq reads it, and piped output prints it.
       const wire = where !== null || (format === "jsonl" && !dataOnly);
       const texts = wire ? batch.map((m) => JSON.stringify(messageToWire(m))) : [];
-      const keep = where ? where.matches(texts, (i) => (batch[i] as Message).seq) : null;
+      const keep = where ? await where.matches(texts, (i) => (batch[i] as Message).seq) : null;
       let out = "";
       for (const [index, message] of batch.entries()) {
         if (keep && !keep[index]) continue;

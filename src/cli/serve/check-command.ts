@@ -29,6 +29,7 @@ export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Pro
     token: config.token !== null,
     tls: config.tls === null ? null : { source: config.tls.source },
     cors_origins: config.corsOrigins,
+    allowed_hosts: config.allowedHosts ?? [],
     limits: {
       body_bytes_max: config.bodyBytesMax,
       concurrent_streams_max: config.streamSlotsMax,
@@ -46,6 +47,7 @@ export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Pro
     line("access", config.access);
     line("token", config.token ? "required" : "off");
     line("tls", config.tls ? config.tls.source : "off");
+    line("hosts", ["loopback", ...(config.allowedHosts ?? [])].join(" "));
     line("cors", config.corsOrigins.length > 0 ? config.corsOrigins.join(" ") : "off");
     line("limits", `body ${formatBytes(config.bodyBytesMax)}, ${config.streamSlotsMax} concurrent streams`);
     for (const warning of warnings) printLine(`${paint("yellow", "warning:")} ${warning}`);

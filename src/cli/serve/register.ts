@@ -12,6 +12,7 @@ function addServerOptions(command: Command): Command {
     .option("--tls-key <path>", "TLS private key (PEM)")
     .option("--tls-self-signed", "serve HTTPS with a certificate generated at start-up")
     .option("--cors-origin <origin>", "allow this exact browser origin (repeatable)", collect)
+    .option("--allowed-host <name>", "answer requests for this host name besides loopback ones (repeatable)", collect)
     .option("--allow-non-loopback", "allow a --bind address reachable from other machines")
     .option("--insecure-no-tls", "allow writes on a non-loopback bind without TLS")
     .option("--body-limit <size>", "largest request body (default 1M)")

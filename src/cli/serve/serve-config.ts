@@ -10,6 +10,7 @@ import { ACCESS_MODES, type AccessMode } from "../../server/auth.js";
 import { DEFAULT_BIND, DEFAULT_PORT, type ServeConfig } from "../../server/config.js";
 import { BODY_BYTES_MAX_DEFAULT } from "../../server/json-body.js";
 import { STREAM_SLOTS_MAX_DEFAULT } from "../../server/stream-slots.js";
+import { normalizeAllowedHost } from "../../server/host-check.js";
 import { type TlsMaterial, loadTls, selfSignedTls } from "../../server/tls.js";
 import * as nodePath from "node:path";
 
@@ -25,6 +26,7 @@ export interface ServeFlags {
   tlsKey?: string;
   tlsSelfSigned?: boolean;
   corsOrigin?: string[];
+  allowedHost?: string[];
   allowNonLoopback?: boolean;
   insecureNoTls?: boolean;
   bodyLimit?: string;
@@ -75,6 +77,18 @@ function tlsFrom(flags: ServeFlags, bind: string): TlsMaterial | null {
   return null;
 }
 
+function allowedHostsFrom(names: readonly string[]): string[] {
+  return names.map((name) => {
+    const host = normalizeAllowedHost(name);
+    if (host === null) {
+      throw new CairnError(ErrorKind.Usage, `--allowed-host takes a host name or IP address, got "${name}"`, {
+        hint: "give the name alone, without scheme, port or path: --allowed-host pools.example.com",
+      });
+    }
+    return host;
+  });
+}
+
 export function serveConfigFrom(flags: ServeFlags): ServeConfig {
   if (flags.token !== undefined) {
     // Silently ignoring it would start a server without a token the user believes it has.
@@ -95,6 +109,7 @@ export function serveConfigFrom(flags: ServeFlags): ServeConfig {
     access,
     tls: tlsFrom(flags, bind),
     corsOrigins: flags.corsOrigin ?? [],
+    allowedHosts: allowedHostsFrom(flags.allowedHost ?? []),
     bodyBytesMax: bodyLimitFrom(flags.bodyLimit),
     streamSlotsMax:
       flags.maxTails === undefined ? STREAM_SLOTS_MAX_DEFAULT : integerFlag(flags.maxTails, "--max-tails", 1, 4096),
