@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `cairn` command line. Only this file calls process.exit. Commands live in
- * ./pool, ./audit and ./serve and are imported lazily, so start-up pays only for what a command uses.
+ * The `cairn` command line. Nothing calls process.exit: commands set process.exitCode, a
+ * thrown error reaches this file and becomes its ErrorKind's exit code, and the process ends
+ * when its work is done. Commands live in ./pool, ./audit and ./serve and are imported
+ * lazily, so start-up pays only for what a command uses.
  */
 import { type Command, Option } from "commander";
 import { VERSION } from "../version.js";

@@ -12,39 +12,18 @@
  * `isFilePoolInfo` tells the two apart; `poolInfoFromWire` checks what a server sent.
  */
 import { CairnError, ErrorKind } from "../../core/errors.js";
+import type { PoolStats } from "../../core/stats.js";
 import type { PoolListing } from "../types.js";
 
-/** What every backend reports about a pool. */
-export interface PoolInfoCommon {
-  name: string;
-  /** The payload format version, where the backend has one (a pool file does). */
-  format_version?: number;
-  /** The payload codec's name, e.g. `json`. */
-  codec?: string;
-  bounds: { oldest: number | null; newest: number | null };
-  metrics: {
-    message_count: number;
-    seq_span: number;
-    utilization: { used_bytes: number; free_bytes: number; used_percent: number };
-    age: {
-      oldest_time: string | null;
-      newest_time: string | null;
-      oldest_age_ms: number | null;
-      newest_age_ms: number | null;
-    };
-  };
-}
+/** What every backend reports about a pool: core's statistics without the file's layout. */
+export type PoolInfoCommon = Pick<PoolStats, "name" | "bounds" | "metrics"> &
+  Partial<Pick<PoolStats, "format_version" | "codec">>;
 
 /** What only a pool file has: where it is and how its bytes are laid out. */
-export interface PoolFileLayout {
-  path: string;
-  file_size: number;
-  index_offset: number;
-  index_capacity: number;
-  index_size_bytes: number;
-  ring_offset: number;
-  ring_size: number;
-}
+export type PoolFileLayout = Pick<
+  PoolStats,
+  "path" | "file_size" | "index_offset" | "index_capacity" | "index_size_bytes" | "ring_offset" | "ring_size"
+>;
 
 export type FilePoolInfo = PoolInfoCommon & PoolFileLayout;
 type NoFileLayout = { [K in keyof PoolFileLayout]?: undefined };
