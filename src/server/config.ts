@@ -29,6 +29,8 @@ export interface ServeConfig {
   requestTimeoutMs?: number;
   /** Open connections at most; a connection beyond it is closed at once (default 1024). */
   connectionsMax?: number;
+  /** Concurrent validations at most; one more is Busy (default 2). */
+  validationsMax?: number;
   /** Host names answered besides loopback names and the bind address (see host-check.ts). */
   allowedHosts?: string[];
 }

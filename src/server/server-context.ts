@@ -6,6 +6,7 @@ import type { HostCheck } from "./host-check.js";
 import type { PoolHandles } from "./pool-handles.js";
 import type { StreamSlots } from "./stream-slots.js";
 import type { UiAssets } from "./ui-assets.js";
+import type { WorkSlots } from "./work-slots.js";
 
 export interface ServerContext {
   pools: PoolHandles;
@@ -16,6 +17,8 @@ export interface ServerContext {
   /** Refuses requests for other host names (DNS rebinding). */
   hosts: HostCheck;
   streams: StreamSlots;
+  /** Concurrent validations (each scans a whole pool off the event loop). */
+  validations: WorkSlots;
   ui: UiAssets;
   bodyBytesMax: number;
   /** Interval of SSE keep-alive comments and pool-info events. */

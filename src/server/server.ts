@@ -20,6 +20,7 @@ import { dispatchV0 } from "./routes.js";
 import type { ServerContext } from "./server-context.js";
 import { StreamSlots } from "./stream-slots.js";
 import { UiAssets, defaultUiDir } from "./ui-assets.js";
+import { VALIDATIONS_MAX_DEFAULT, WorkSlots } from "./work-slots.js";
 
 const REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
 const CONNECTIONS_MAX_DEFAULT = 1024;
@@ -42,6 +43,7 @@ export function createContext(config: ServeConfig): ServerContext {
     cors: new CorsPolicy(config.corsOrigins),
     hosts: new HostCheck(config.allowedHosts ?? [], config.bind),
     streams: new StreamSlots(config.streamSlotsMax),
+    validations: new WorkSlots(config.validationsMax ?? VALIDATIONS_MAX_DEFAULT, "validations"),
     ui: new UiAssets(config.uiDir ?? defaultUiDir()),
     bodyBytesMax: config.bodyBytesMax,
     sseHeartbeatMs: config.sseHeartbeatMs,

@@ -64,7 +64,8 @@ export async function deletePool(ctx: ServerContext, res: http.ServerResponse, n
 
 export async function validatePool(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
   const pool = await ctx.pools.open(name);
-  sendJson(res, 200, { report: validationReportToWire(await pool.validate()) });
+  const report = await ctx.validations.run(() => pool.validate());
+  sendJson(res, 200, { report: validationReportToWire(report) });
 }
 
 /** What one append and one batch may carry (Cairn extension): remote writers batch by it. */
