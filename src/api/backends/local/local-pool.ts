@@ -25,6 +25,7 @@ import type {
   StartAt,
   ValidationReport,
 } from "../../types.js";
+import { FileDamageCheck } from "./file-damage.js";
 import { validateOffLoop } from "./validate-off-loop.js";
 
 const POLL_MS_DEFAULT = 100;
@@ -241,6 +242,7 @@ class LocalFollower implements Follower {
     const cursor = this.handle.cursor(this.startSeq, this.options.gap ?? "continue");
     const pollMs = this.options.pollIntervalMs ?? POLL_MS_DEFAULT;
     const signal = this.live ? new ChangeSignal(this.handle.path) : null;
+    const damage = this.live ? new FileDamageCheck(this.handle) : null;
     let delivered = 0;
     let stepsInSlice = 0;
     let lastActivity = Date.now();
@@ -255,6 +257,7 @@ class LocalFollower implements Follower {
         const step = cursor.next();
         this.nextSeq = cursor.position;
         if (step.kind === "message") {
+          damage?.saw(step.message);
           if (tags && !tags.every((t) => step.message.tags.includes(t))) continue;
           lastActivity = Date.now();
           yield step.message;
@@ -277,6 +280,8 @@ class LocalFollower implements Follower {
         }
         await signal.wait(waitMs, this.abort.signal);
         stepsInSlice = 0;
+        if (this.closed) return;
+        damage?.check();
         if (Date.now() - lastUnlinkCheck >= UNLINK_CHECK_MS) {
           lastUnlinkCheck = Date.now();
           if (this.handle.poolFile.isUnlinked()) {
