@@ -21,6 +21,8 @@ export interface ServerContext {
   validations: WorkSlots;
   ui: UiAssets;
   bodyBytesMax: number;
+  /** Largest pool a create may ask for, in bytes. */
+  poolBytesMax: number;
   /** Interval of SSE keep-alive comments and pool-info events. */
   sseHeartbeatMs: number;
 }

@@ -11,7 +11,7 @@ import { Client } from "../api/client.js";
 import { CairnError, ErrorKind } from "../core/errors.js";
 import { AppendCoalescer } from "./append-coalescer.js";
 import { Auth } from "./auth.js";
-import type { ServeConfig } from "./config.js";
+import { POOL_SIZE_MAX_DEFAULT, type ServeConfig } from "./config.js";
 import { CorsPolicy } from "./cors.js";
 import { HostCheck } from "./host-check.js";
 import { PoolHandles } from "./pool-handles.js";
@@ -46,6 +46,7 @@ export function createContext(config: ServeConfig): ServerContext {
     validations: new WorkSlots(config.validationsMax ?? VALIDATIONS_MAX_DEFAULT, "validations"),
     ui: new UiAssets(config.uiDir ?? defaultUiDir()),
     bodyBytesMax: config.bodyBytesMax,
+    poolBytesMax: config.poolBytesMax ?? POOL_SIZE_MAX_DEFAULT,
     sseHeartbeatMs: config.sseHeartbeatMs,
   };
 }

@@ -7,6 +7,7 @@ import type { PoolInfo } from "../../api/types.js";
 import { type WireListingError, poolListingToWire } from "../../api/wire/pool-info.js";
 import { poolLimitsToWire } from "../../api/wire/pool-limits.js";
 import { validationReportToWire } from "../../api/wire/validation-report.js";
+import { formatBytes, parseSize } from "../../core/size.js";
 import { readJsonObject } from "../json-body.js";
 import { PoolHandles } from "../pool-handles.js";
 import { sendJson, usage } from "../respond.js";
@@ -21,11 +22,19 @@ export async function listPools(ctx: ServerContext, res: http.ServerResponse): P
   sendJson(res, 200, { pools: await listEntries(ctx) });
 }
 
-function sizeFrom(body: Record<string, unknown>): string | number | undefined {
+/** The requested size in bytes (parsed by core's one size rule), within the server's maximum. */
+function sizeFrom(body: Record<string, unknown>, poolBytesMax: number): number | undefined {
   const size = body.size_bytes;
   if (size === undefined || size === null) return undefined;
   if (typeof size !== "number" && typeof size !== "string") throw usage("size_bytes must be a number of bytes");
-  return size;
+  const sizeBytes = parseSize(size);
+  if (sizeBytes > poolBytesMax) {
+    throw usage(
+      `size_bytes ${sizeBytes} is over this server's maximum pool size, ${formatBytes(poolBytesMax)} (${poolBytesMax} bytes)`,
+      "ask for a smaller pool, or have the operator raise cairn serve --pool-size-max",
+    );
+  }
+  return sizeBytes;
 }
 
 export async function createPool(
@@ -37,7 +46,7 @@ export async function createPool(
   const name = PoolHandles.checkName(body.pool);
   // The api checks the size and index capacity (one rule for every surface).
   const indexCapacity = body.index_capacity ?? undefined;
-  const size = sizeFrom(body);
+  const size = sizeFrom(body, ctx.poolBytesMax);
   const pool = await ctx.pools.create(name, {
     ...(size === undefined ? {} : { size }),
     ...(indexCapacity === undefined ? {} : { indexCapacity: indexCapacity as number }),
