@@ -1,5 +1,6 @@
 /** What every handler shares: the pool handles, auth, CORS, limits and the UI assets. */
 import type { AppendCoalescer } from "./append-coalescer.js";
+import type { ClientPaths } from "./client-paths.js";
 import type { Auth } from "./auth.js";
 import type { CorsPolicy } from "./cors.js";
 import type { HostCheck } from "./host-check.js";
@@ -10,6 +11,8 @@ import type { WorkSlots } from "./work-slots.js";
 
 export interface ServerContext {
   pools: PoolHandles;
+  /** How the server's file paths are shown to clients (relative to the pool directory). */
+  paths: ClientPaths;
   /** Group commit for single appends. */
   appends: AppendCoalescer;
   auth: Auth;

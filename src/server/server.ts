@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { Client } from "../api/client.js";
 import { CairnError, ErrorKind } from "../core/errors.js";
 import { AppendCoalescer } from "./append-coalescer.js";
+import { ClientPaths } from "./client-paths.js";
 import { Auth } from "./auth.js";
 import { POOL_SIZE_MAX_DEFAULT, type ServeConfig } from "./config.js";
 import { CorsPolicy } from "./cors.js";
@@ -38,6 +39,7 @@ export interface RunningServer {
 export function createContext(config: ServeConfig): ServerContext {
   return {
     pools: new PoolHandles(new Client({ dir: config.dir })),
+    paths: new ClientPaths(config.dir),
     appends: new AppendCoalescer(),
     auth: new Auth(config.token, config.access),
     cors: new CorsPolicy(config.corsOrigins),
@@ -80,7 +82,7 @@ async function handleRequest(ctx: ServerContext, req: http.IncomingMessage, res:
     throw new CairnError(ErrorKind.NotFound, `no endpoint ${path}`);
   } catch (err) {
     if (!req.complete && !res.headersSent) await discardBody(req);
-    sendError(res, err);
+    sendError(res, err, ctx.paths);
   }
 }
 

@@ -15,7 +15,7 @@ import type { ServerContext } from "../server-context.js";
 
 /** Every pool's info; a pool that cannot be read is `{name, path, error:{kind, message}}`. */
 export async function listEntries(ctx: ServerContext): Promise<Array<PoolInfo | WireListingError>> {
-  return (await ctx.pools.client.list()).map(poolListingToWire);
+  return (await ctx.pools.client.list()).map((listing) => ctx.paths.of(poolListingToWire(listing)));
 }
 
 export async function listPools(ctx: ServerContext, res: http.ServerResponse): Promise<void> {
@@ -51,19 +51,24 @@ export async function createPool(
     ...(size === undefined ? {} : { size }),
     ...(indexCapacity === undefined ? {} : { indexCapacity: indexCapacity as number }),
   });
-  sendJson(res, 200, { pool: await pool.info() });
+  sendJson(res, 200, { pool: ctx.paths.of(await pool.info()) });
 }
 
 export async function openPool(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const body = await readJsonObject(req, ctx.bodyBytesMax);
   const name = PoolHandles.checkName(body.pool);
   const pool = await ctx.pools.open(name);
-  sendJson(res, 200, { pool: await pool.info() });
+  // A write-only client may not read pools: it gets what appending needs, not the pool's info.
+  if (ctx.auth.access === "write-only") {
+    sendJson(res, 200, { pool: { name: pool.name }, limits: poolLimitsToWire(await pool.limits()) });
+    return;
+  }
+  sendJson(res, 200, { pool: ctx.paths.of(await pool.info()) });
 }
 
 export async function poolInfo(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
   const pool = await ctx.pools.open(name);
-  sendJson(res, 200, { pool: await pool.info() });
+  sendJson(res, 200, { pool: ctx.paths.of(await pool.info()) });
 }
 
 export async function deletePool(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
@@ -74,7 +79,7 @@ export async function deletePool(ctx: ServerContext, res: http.ServerResponse, n
 export async function validatePool(ctx: ServerContext, res: http.ServerResponse, name: string): Promise<void> {
   const pool = await ctx.pools.open(name);
   const report = await ctx.validations.run(() => pool.validate());
-  sendJson(res, 200, { report: validationReportToWire(report) });
+  sendJson(res, 200, { report: ctx.paths.of(validationReportToWire(report)) });
 }
 
 /** What one append and one batch may carry (Cairn extension): remote writers batch by it. */
