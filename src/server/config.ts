@@ -35,6 +35,8 @@ export interface ServeConfig {
   requestTimeoutMs?: number;
   /** Open connections at most; a connection beyond it is closed at once (default 1024). */
   connectionsMax?: number;
+  /** Bytes all request bodies in flight may hold together; more is Busy (default 64 MiB). */
+  bodyBytesInFlightMax?: number;
   /** Largest pool a create over HTTP may ask for, in bytes (default POOL_SIZE_MAX_DEFAULT). */
   poolBytesMax?: number;
   /** Concurrent validations at most; one more is Busy (default 2). */

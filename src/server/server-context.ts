@@ -1,5 +1,6 @@
 /** What every handler shares: the pool handles, auth, CORS, limits and the UI assets. */
 import type { AppendCoalescer } from "./append-coalescer.js";
+import type { BodyBudget } from "./body-budget.js";
 import type { ClientPaths } from "./client-paths.js";
 import type { Auth } from "./auth.js";
 import type { CorsPolicy } from "./cors.js";
@@ -24,6 +25,8 @@ export interface ServerContext {
   validations: WorkSlots;
   ui: UiAssets;
   bodyBytesMax: number;
+  /** Bytes all request bodies in flight may hold together. */
+  bodies: BodyBudget;
   /** Largest pool a create may ask for, in bytes. */
   poolBytesMax: number;
   /** Interval of SSE keep-alive comments and pool-info events. */

@@ -8,8 +8,9 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { Client } from "../api/client.js";
-import { CairnError, ErrorKind } from "../core/errors.js";
+import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import { AppendCoalescer } from "./append-coalescer.js";
+import { BODY_BYTES_IN_FLIGHT_MAX_DEFAULT, BodyBudget } from "./body-budget.js";
 import { ClientPaths } from "./client-paths.js";
 import { Auth } from "./auth.js";
 import { POOL_SIZE_MAX_DEFAULT, type ServeConfig } from "./config.js";
@@ -48,6 +49,7 @@ export function createContext(config: ServeConfig): ServerContext {
     validations: new WorkSlots(config.validationsMax ?? VALIDATIONS_MAX_DEFAULT, "validations"),
     ui: new UiAssets(config.uiDir ?? defaultUiDir()),
     bodyBytesMax: config.bodyBytesMax,
+    bodies: new BodyBudget(config.bodyBytesInFlightMax ?? BODY_BYTES_IN_FLIGHT_MAX_DEFAULT),
     poolBytesMax: config.poolBytesMax ?? POOL_SIZE_MAX_DEFAULT,
     sseHeartbeatMs: config.sseHeartbeatMs,
   };
@@ -81,7 +83,11 @@ async function handleRequest(ctx: ServerContext, req: http.IncomingMessage, res:
     if (path.startsWith("/v0/")) return await dispatchV0(ctx, req, res, url);
     throw new CairnError(ErrorKind.NotFound, `no endpoint ${path}`);
   } catch (err) {
-    if (!req.complete && !res.headersSent) await discardBody(req);
+    if (!req.complete && !res.headersSent) {
+      // Busy means the server is short of room: answer now and close rather than read on.
+      if (toCairnError(err).kind === ErrorKind.Busy) res.setHeader("connection", "close");
+      else await discardBody(req);
+    }
     sendError(res, err, ctx.paths);
   }
 }

@@ -42,7 +42,7 @@ export async function createPool(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
-  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const body = await readJsonObject(req, ctx.bodyBytesMax, ctx.bodies);
   const name = PoolHandles.checkName(body.pool);
   // The api checks the size and index capacity (one rule for every surface).
   const indexCapacity = body.index_capacity ?? undefined;
@@ -55,7 +55,7 @@ export async function createPool(
 }
 
 export async function openPool(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const body = await readJsonObject(req, ctx.bodyBytesMax, ctx.bodies);
   const name = PoolHandles.checkName(body.pool);
   const pool = await ctx.pools.open(name);
   // A write-only client may not read pools: it gets what appending needs, not the pool's info.
@@ -94,7 +94,7 @@ export async function truncatePool(
   res: http.ServerResponse,
   name: string,
 ): Promise<void> {
-  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const body = await readJsonObject(req, ctx.bodyBytesMax, ctx.bodies);
   if (!("before_seq" in body)) throw usage('the body needs "before_seq", the first seq to keep');
   const pool = await ctx.pools.open(name);
   sendJson(res, 200, { dropped: await pool.truncate(body.before_seq as number) });
