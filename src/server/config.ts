@@ -10,6 +10,12 @@ import type { TlsMaterial } from "./tls.js";
 
 export const DEFAULT_BIND = "127.0.0.1";
 export const DEFAULT_PORT = 9700;
+/**
+ * The largest pool a client may create over HTTP unless the operator sets another
+ * (`--pool-size-max`): pool files are sparse, so without it one request could claim
+ * terabytes of the server's disk.
+ */
+export const POOL_SIZE_MAX_DEFAULT = 1024 ** 3;
 
 export interface ServeConfig {
   dir: string;
@@ -29,6 +35,12 @@ export interface ServeConfig {
   requestTimeoutMs?: number;
   /** Open connections at most; a connection beyond it is closed at once (default 1024). */
   connectionsMax?: number;
+  /** Bytes all request bodies in flight may hold together; more is Busy (default 64 MiB). */
+  bodyBytesInFlightMax?: number;
+  /** Largest pool a create over HTTP may ask for, in bytes (default POOL_SIZE_MAX_DEFAULT). */
+  poolBytesMax?: number;
+  /** Concurrent validations at most; one more is Busy (default 2). */
+  validationsMax?: number;
   /** Host names answered besides loopback names and the bind address (see host-check.ts). */
   allowedHosts?: string[];
 }

@@ -5,6 +5,7 @@
  */
 import type * as http from "node:http";
 import { ErrorKind } from "../core/errors.js";
+import type { BodyBudget } from "./body-budget.js";
 import { HttpError, usage } from "./respond.js";
 
 export { BODY_BYTES_MAX_DEFAULT } from "../api/wire/limits.js";
@@ -17,6 +18,7 @@ function tooLarge(limit: number): HttpError {
 export async function readJsonObject(
   req: http.IncomingMessage,
   bodyBytesMax: number,
+  budget?: BodyBudget,
 ): Promise<Record<string, unknown>> {
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
@@ -24,8 +26,15 @@ export async function readJsonObject(
   if (type !== "application/json") {
     throw new HttpError(ErrorKind.Usage, `expected content-type application/json, got ${type || "none"}`, 400);
   }
-  const { chunks, received } = await collect(req, bodyBytesMax);
-  const text = decodeUtf8(Buffer.concat(chunks, received));
+  const reservation = new Reservation(budget, Number.isFinite(declared) ? declared : 0);
+  let body: Buffer;
+  try {
+    const { chunks, received } = await collect(req, bodyBytesMax, reservation);
+    body = Buffer.concat(chunks, received);
+  } finally {
+    reservation.end();
+  }
+  const text = decodeUtf8(body);
   if (text.trim().length === 0) throw usage("request body is empty; expected a JSON object");
   let value: unknown;
   try {
@@ -49,8 +58,36 @@ function decodeUtf8(body: Buffer): string {
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** The bytes one body holds in the server-wide budget: its declared length, or what arrived. */
+class Reservation {
+  private reserved = 0;
+
+  constructor(
+    private readonly budget: BodyBudget | undefined,
+    declaredBytes: number,
+  ) {
+    this.grow(declaredBytes);
+  }
+
+  /** Makes sure at least `bytes` are reserved (Busy when the budget is spent). */
+  grow(bytes: number): void {
+    if (!this.budget || bytes <= this.reserved) return;
+    this.budget.reserve(bytes - this.reserved);
+    this.reserved = bytes;
+  }
+
+  end(): void {
+    this.budget?.release(this.reserved);
+    this.reserved = 0;
+  }
+}
+
 /** Collects the body without destroying the request on overflow (the caller answers 413). */
-function collect(req: http.IncomingMessage, bodyBytesMax: number): Promise<{ chunks: Buffer[]; received: number }> {
+function collect(
+  req: http.IncomingMessage,
+  bodyBytesMax: number,
+  reservation: Reservation,
+): Promise<{ chunks: Buffer[]; received: number }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -65,6 +102,14 @@ function collect(req: http.IncomingMessage, bodyBytesMax: number): Promise<{ chu
         cleanup();
         req.pause();
         reject(tooLarge(bodyBytesMax));
+        return;
+      }
+      try {
+        reservation.grow(received);
+      } catch (err) {
+        cleanup();
+        req.pause();
+        reject(err);
         return;
       }
       chunks.push(chunk);

@@ -7,6 +7,7 @@
  */
 import type * as http from "node:http";
 import { CairnError, ErrorKind, httpStatusFor, toCairnError } from "../core/errors.js";
+import type { ClientPaths } from "./client-paths.js";
 
 export const PROTOCOL_HEADER = "plasmite-version";
 export const PROTOCOL_VERSION = "0";
@@ -39,20 +40,21 @@ export function statusFor(error: CairnError): number {
   return error instanceof HttpError ? error.status : httpStatusFor(error.kind);
 }
 
-/** The error envelope; paths inside the server's pool directory are not hidden (the API shows them too). */
-export function errorBody(err: unknown): { error: ReturnType<CairnError["toJSON"]> } {
-  return { error: toCairnError(err).toJSON() };
+/** The error envelope, with the server's paths made relative when `paths` is given. */
+export function errorBody(err: unknown, paths?: ClientPaths): { error: ReturnType<CairnError["toJSON"]> } {
+  const error = toCairnError(err).toJSON();
+  return { error: paths ? paths.error(error) : error };
 }
 
 /** Answers with the error envelope, or ends the response if headers already went out. */
-export function sendError(res: http.ServerResponse, err: unknown): void {
+export function sendError(res: http.ServerResponse, err: unknown, paths?: ClientPaths): void {
   const error = toCairnError(err);
   if (res.headersSent) {
     res.destroy();
     return;
   }
   if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  sendJson(res, statusFor(error), { error: error.toJSON() });
+  sendJson(res, statusFor(error), errorBody(error, paths));
 }
 
 export function usage(message: string, hint?: string): CairnError {

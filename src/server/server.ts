@@ -8,10 +8,12 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { Client } from "../api/client.js";
-import { CairnError, ErrorKind } from "../core/errors.js";
+import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import { AppendCoalescer } from "./append-coalescer.js";
+import { BODY_BYTES_IN_FLIGHT_MAX_DEFAULT, BodyBudget } from "./body-budget.js";
+import { ClientPaths } from "./client-paths.js";
 import { Auth } from "./auth.js";
-import type { ServeConfig } from "./config.js";
+import { POOL_SIZE_MAX_DEFAULT, type ServeConfig } from "./config.js";
 import { CorsPolicy } from "./cors.js";
 import { HostCheck } from "./host-check.js";
 import { PoolHandles } from "./pool-handles.js";
@@ -20,6 +22,7 @@ import { dispatchV0 } from "./routes.js";
 import type { ServerContext } from "./server-context.js";
 import { StreamSlots } from "./stream-slots.js";
 import { UiAssets, defaultUiDir } from "./ui-assets.js";
+import { VALIDATIONS_MAX_DEFAULT, WorkSlots } from "./work-slots.js";
 
 const REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
 const CONNECTIONS_MAX_DEFAULT = 1024;
@@ -37,13 +40,17 @@ export interface RunningServer {
 export function createContext(config: ServeConfig): ServerContext {
   return {
     pools: new PoolHandles(new Client({ dir: config.dir })),
+    paths: new ClientPaths(config.dir),
     appends: new AppendCoalescer(),
     auth: new Auth(config.token, config.access),
     cors: new CorsPolicy(config.corsOrigins),
     hosts: new HostCheck(config.allowedHosts ?? [], config.bind),
     streams: new StreamSlots(config.streamSlotsMax),
+    validations: new WorkSlots(config.validationsMax ?? VALIDATIONS_MAX_DEFAULT, "validations"),
     ui: new UiAssets(config.uiDir ?? defaultUiDir()),
     bodyBytesMax: config.bodyBytesMax,
+    bodies: new BodyBudget(config.bodyBytesInFlightMax ?? BODY_BYTES_IN_FLIGHT_MAX_DEFAULT),
+    poolBytesMax: config.poolBytesMax ?? POOL_SIZE_MAX_DEFAULT,
     sseHeartbeatMs: config.sseHeartbeatMs,
   };
 }
@@ -76,8 +83,12 @@ async function handleRequest(ctx: ServerContext, req: http.IncomingMessage, res:
     if (path.startsWith("/v0/")) return await dispatchV0(ctx, req, res, url);
     throw new CairnError(ErrorKind.NotFound, `no endpoint ${path}`);
   } catch (err) {
-    if (!req.complete && !res.headersSent) await discardBody(req);
-    sendError(res, err);
+    if (!req.complete && !res.headersSent) {
+      // Busy means the server is short of room: answer now and close rather than read on.
+      if (toCairnError(err).kind === ErrorKind.Busy) res.setHeader("connection", "close");
+      else await discardBody(req);
+    }
+    sendError(res, err, ctx.paths);
   }
 }
 

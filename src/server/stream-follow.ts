@@ -5,7 +5,7 @@
  * backpressured LineWriter. The stream ends after `max`, after `timeout_ms` idle, when
  * the client goes away (the follower closes at once), or with one error in the stream's
  * format: a follow failure, the pool deleted or replaced under it (NotFound), or a failure
- * the format reports through `fail`. HEAD answers the headers and keeps no slot.
+ * the format reports through `fail`. HEAD answers the headers and takes no slot.
  */
 import type * as http from "node:http";
 import type { Follower, Gap, Message, Pool } from "../api/types.js";
@@ -59,7 +59,8 @@ export async function serveStream(
 ): Promise<void> {
   // A bad name is Usage (400) even when every slot is taken.
   PoolHandles.checkName(poolName);
-  const release = ctx.streams.acquire(poolName);
+  // HEAD answers headers and ends at once, so it neither keeps nor needs a slot.
+  const release = req.method === "HEAD" ? () => {} : ctx.streams.acquire(poolName);
   let stop = () => {};
   try {
     const lease = await ctx.pools.lease(poolName);

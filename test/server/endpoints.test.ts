@@ -401,7 +401,7 @@ describe("malformed requests", () => {
       .json()
       .pools.find((p: { name: string }) => p.name === "mangled");
     assert.equal(listed.error.kind, "Corrupt");
-    assert.equal(listed.path, `${server.dir}/mangled.cairn`);
+    assert.equal(listed.path, "mangled.cairn"); // relative to the pool directory (issue 10, finding 17)
     const catalog = (await request(server.url, "/v0/ui/pools")).json();
     const card = catalog.pools.find((p: { name: string }) => p.name === "mangled");
     assert.deepEqual([card.error.kind, card.streams], ["Corrupt", 0]);

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import { TAIL_TIMEOUT_MS_MAX } from "../../api/wire/limits.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { formatBytes } from "../../core/size.js";
-import { checkServeConfig, isLoopback } from "../../server/config.js";
+import { POOL_SIZE_MAX_DEFAULT, checkServeConfig, isLoopback } from "../../server/config.js";
 import { defaultUiDir } from "../../server/ui-assets.js";
 import { paint, printJson, printLine } from "../shared/output.js";
 import { wantsJson } from "../shared/output-mode.js";
@@ -33,6 +33,7 @@ export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Pro
     limits: {
       body_bytes_max: config.bodyBytesMax,
       concurrent_streams_max: config.streamSlotsMax,
+      pool_size_max: config.poolBytesMax ?? POOL_SIZE_MAX_DEFAULT,
       tail_timeout_ms_max: TAIL_TIMEOUT_MS_MAX,
     },
     ui_dir_exists: fs.existsSync(defaultUiDir()),
@@ -49,7 +50,10 @@ export async function runServeCheck(flags: ServeFlags & { json?: boolean }): Pro
     line("tls", config.tls ? config.tls.source : "off");
     line("hosts", ["loopback", ...(config.allowedHosts ?? [])].join(" "));
     line("cors", config.corsOrigins.length > 0 ? config.corsOrigins.join(" ") : "off");
-    line("limits", `body ${formatBytes(config.bodyBytesMax)}, ${config.streamSlotsMax} concurrent streams`);
+    line(
+      "limits",
+      `body ${formatBytes(config.bodyBytesMax)}, ${config.streamSlotsMax} concurrent streams, pools up to ${formatBytes(config.poolBytesMax ?? POOL_SIZE_MAX_DEFAULT)}`,
+    );
     for (const warning of warnings) printLine(`${paint("yellow", "warning:")} ${warning}`);
     for (const error of errors) printLine(`${paint("red", "error:")} ${error}`);
   }

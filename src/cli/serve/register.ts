@@ -16,7 +16,8 @@ function addServerOptions(command: Command): Command {
     .option("--allow-non-loopback", "allow a --bind address reachable from other machines")
     .option("--insecure-no-tls", "allow writes on a non-loopback bind without TLS")
     .option("--body-limit <size>", "largest request body (default 1M)")
-    .option("--max-tails <n>", "most concurrent tail/SSE streams (default 64)");
+    .option("--max-tails <n>", "most concurrent tail/SSE streams (default 64)")
+    .option("--pool-size-max <size>", "largest pool a client may create over HTTP (default 1G)");
 }
 
 export function registerServeCommands(program: Command): void {

@@ -7,7 +7,7 @@ import { defaultPoolDir } from "../../api/pool-ref.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import { parseSize } from "../../core/size.js";
 import { ACCESS_MODES, type AccessMode } from "../../server/auth.js";
-import { DEFAULT_BIND, DEFAULT_PORT, type ServeConfig } from "../../server/config.js";
+import { DEFAULT_BIND, DEFAULT_PORT, POOL_SIZE_MAX_DEFAULT, type ServeConfig } from "../../server/config.js";
 import { BODY_BYTES_MAX_DEFAULT } from "../../server/json-body.js";
 import { STREAM_SLOTS_MAX_DEFAULT } from "../../server/stream-slots.js";
 import { normalizeAllowedHost } from "../../server/host-check.js";
@@ -31,6 +31,7 @@ export interface ServeFlags {
   insecureNoTls?: boolean;
   bodyLimit?: string;
   maxTails?: string;
+  poolSizeMax?: string;
 }
 
 export function readTokenFile(path: string): string {
@@ -113,6 +114,7 @@ export function serveConfigFrom(flags: ServeFlags): ServeConfig {
     bodyBytesMax: bodyLimitFrom(flags.bodyLimit),
     streamSlotsMax:
       flags.maxTails === undefined ? STREAM_SLOTS_MAX_DEFAULT : integerFlag(flags.maxTails, "--max-tails", 1, 4096),
+    poolBytesMax: flags.poolSizeMax === undefined ? POOL_SIZE_MAX_DEFAULT : parseSize(flags.poolSizeMax),
     allowNonLoopback: flags.allowNonLoopback === true,
     insecureNoTls: flags.insecureNoTls === true,
     sseHeartbeatMs: 2_000,

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import type { Command } from "commander";
 import { Client, type RemoteOptions } from "../../api/client.js";
+import { checkCaCertificates } from "../../api/tls-ca.js";
 import type { Pool } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import type { GlobalOptions } from "./global-options.js";
@@ -31,7 +32,10 @@ export function remoteOptionsFrom(options: GlobalOptions, env: NodeJS.ProcessEnv
     (options.tokenFile === undefined ? undefined : readTextFile(options.tokenFile, "token file").trim()) ??
     (env.CAIRN_TOKEN || undefined);
   if (token !== undefined) remote.token = token;
-  if (options.tlsCa !== undefined) remote.tlsCa = readTextFile(options.tlsCa, "CA certificate");
+  if (options.tlsCa !== undefined) {
+    remote.tlsCa = readTextFile(options.tlsCa, "CA certificate");
+    checkCaCertificates(remote.tlsCa, `--tls-ca ${options.tlsCa}`);
+  }
   if (options.tlsSkipVerify) remote.tlsSkipVerify = true;
   return remote;
 }

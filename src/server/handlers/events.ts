@@ -34,7 +34,7 @@ export async function handleEvents(
     headers: { "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no" },
     gapText: (gap) => sseEvent("gap", { from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count }),
     messageText: (message) => sseEvent("message", messageToWire(message), message.seq),
-    errorText: (err) => sseEvent("error", errorBody(err)),
+    errorText: (err) => sseEvent("error", errorBody(err, ctx.paths)),
     async start(writer, pool, fail) {
       const sendInfo = async () => {
         // A client that stopped reading gets no more info events until it drains, so a
@@ -42,7 +42,7 @@ export async function handleEvents(
         if (writer.isBackedUp) return;
         try {
           const info = await pool.info();
-          await writer.write(sseEvent("info", { pool: info, streams: ctx.streams.openOn(poolName) }));
+          await writer.write(sseEvent("info", { pool: ctx.paths.of(info), streams: ctx.streams.openOn(poolName) }));
         } catch (err) {
           fail(err);
         }

@@ -22,7 +22,7 @@ export async function appendMessage(
   res: http.ServerResponse,
   name: string,
 ): Promise<void> {
-  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const body = await readJsonObject(req, ctx.bodyBytesMax, ctx.bodies);
   if (!("data" in body)) throw usage('the body needs a "data" field', 'send {"data": …, "tags": […]}');
   const tags = tagsFrom(body.tags);
   const durability = durabilityOf(body.durability);
@@ -38,7 +38,7 @@ export async function appendBatch(
   res: http.ServerResponse,
   name: string,
 ): Promise<void> {
-  const body = await readJsonObject(req, ctx.bodyBytesMax);
+  const body = await readJsonObject(req, ctx.bodyBytesMax, ctx.bodies);
   if (!Array.isArray(body.items)) throw usage('the body needs an "items" array of {data, tags?}');
   const items: BatchItem[] = body.items.map((item: unknown, i: number) => {
     if (item === null || typeof item !== "object" || !("data" in item)) throw usage(`items[${i}] needs a "data" field`);

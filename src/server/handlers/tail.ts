@@ -27,6 +27,6 @@ export async function handleTail(
         ? `${JSON.stringify({ notice: { kind: "drop", from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count } })}\n`
         : undefined,
     messageText: (message) => `${messageToJsonLine(message)}\n`,
-    errorText: (err) => `${JSON.stringify(errorBody(err))}\n`,
+    errorText: (err) => `${JSON.stringify(errorBody(err, ctx.paths))}\n`,
   });
 }

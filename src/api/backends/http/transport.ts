@@ -7,6 +7,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { CairnError, ErrorKind } from "../../../core/errors.js";
+import { checkCaCertificates } from "../../tls-ca.js";
 import type { RemoteOptions } from "../../types.js";
 
 export interface Transport {
@@ -23,6 +24,7 @@ export function transportFor(url: URL, options: RemoteOptions): Transport {
   const key = `${url.origin}|${options.tlsCa ?? ""}|${options.tlsSkipVerify === true}`;
   let agent = agents.get(key);
   if (!agent) {
+    if (options.tlsCa !== undefined) checkCaCertificates(options.tlsCa);
     agent = secure
       ? new https.Agent({
           keepAlive: true,

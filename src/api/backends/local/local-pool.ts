@@ -25,11 +25,19 @@ import type {
   StartAt,
   ValidationReport,
 } from "../../types.js";
+import { FileDamageCheck } from "./file-damage.js";
+import { validateOffLoop } from "./validate-off-loop.js";
 
 const POLL_MS_DEFAULT = 100;
 const POLL_MS_MAX = 250;
 /** How often a waiting follower checks that its pool file still exists. */
 const UNLINK_CHECK_MS = 1000;
+/**
+ * Cursor steps between two turns of the event loop: a scan whose tags match nothing never
+ * awaits anything else, so without this it would hold the loop for the whole pool. 1024
+ * steps are about 1 ms of decoding; one setImmediate per slice costs a few microseconds.
+ */
+const STEPS_PER_SLICE = 1024;
 export const DEFAULT_POOL_SIZE = 1024 * 1024;
 
 export class LocalPool implements Pool {
@@ -137,8 +145,9 @@ export class LocalPool implements Pool {
     return this.handle.poolFile.isReplaced();
   }
 
+  /** Validates off the event loop (a worker thread with its own handle on the file). */
   async validate(): Promise<ValidationReport> {
-    return this.handle.validate();
+    return validateOffLoop(this.current().path);
   }
 
   async truncate(beforeSeq: number): Promise<number> {
@@ -193,6 +202,11 @@ export function startSeqFor(handle: PoolHandle, from: StartAt): number {
   return handle.seqAtOrAfter(from.timeNs);
 }
 
+/** Resolves on the next turn of the event loop, after pending I/O and timers. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 class LocalFollower implements Follower {
   timedOut = false;
   private closed = false;
@@ -228,14 +242,22 @@ class LocalFollower implements Follower {
     const cursor = this.handle.cursor(this.startSeq, this.options.gap ?? "continue");
     const pollMs = this.options.pollIntervalMs ?? POLL_MS_DEFAULT;
     const signal = this.live ? new ChangeSignal(this.handle.path) : null;
+    const damage = this.live ? new FileDamageCheck(this.handle) : null;
     let delivered = 0;
+    let stepsInSlice = 0;
     let lastActivity = Date.now();
     let lastUnlinkCheck = Date.now();
     try {
       while (!this.closed) {
+        if (++stepsInSlice >= STEPS_PER_SLICE) {
+          stepsInSlice = 0;
+          await nextTurn();
+          if (this.closed) return;
+        }
         const step = cursor.next();
         this.nextSeq = cursor.position;
         if (step.kind === "message") {
+          damage?.saw(step.message);
           if (tags && !tags.every((t) => step.message.tags.includes(t))) continue;
           lastActivity = Date.now();
           yield step.message;
@@ -257,6 +279,9 @@ class LocalFollower implements Follower {
           waitMs = Math.min(waitMs, left);
         }
         await signal.wait(waitMs, this.abort.signal);
+        stepsInSlice = 0;
+        if (this.closed) return;
+        damage?.check();
         if (Date.now() - lastUnlinkCheck >= UNLINK_CHECK_MS) {
           lastUnlinkCheck = Date.now();
           if (this.handle.poolFile.isUnlinked()) {
