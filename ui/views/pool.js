@@ -165,7 +165,11 @@ export const poolView = {
 
     function render(messagesToAdd) {
       const fragment = document.createDocumentFragment();
-      for (let i = messagesToAdd.length - 1; i >= 0; i--) fragment.append(card(messagesToAdd[i]));
+      for (let i = messagesToAdd.length - 1; i >= 0; i--) {
+        const el = card(messagesToAdd[i]);
+        el.classList.add("fresh");
+        fragment.append(el);
+      }
       list.prepend(fragment);
       while (list.childElementCount > state.historyMax) list.lastElementChild.remove();
       updateShown();
