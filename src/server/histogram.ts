@@ -39,8 +39,8 @@ export async function histogram(
     const edgeNs = sinceNs + bucketNs * BigInt(i);
     edges.push(
       edgeNs >= untilNs
-        ? await seqAtOrAfter(pool, untilNs, bounds.endSeq)
-        : await seqAtOrAfter(pool, edgeNs, bounds.endSeq),
+        ? await seqAtOrAfter(pool, untilNs, bounds.endSeq, bounds.oldestSeq)
+        : await seqAtOrAfter(pool, edgeNs, bounds.endSeq, bounds.oldestSeq),
     );
   }
   const buckets = [];

@@ -42,7 +42,8 @@ export async function launchBrowser(): Promise<BrowserKit> {
         viewport: { width, height },
         reducedMotion: reducedMotion ? "reduce" : "no-preference",
       });
-      page.setDefaultTimeout(15_000);
+      // Generous: the machine running the suite may be shared and loaded; nothing here asserts speed.
+      page.setDefaultTimeout(60_000);
       page.on("pageerror", (err) => pageErrors.push(err.message));
       return page;
     },
@@ -52,7 +53,7 @@ export async function launchBrowser(): Promise<BrowserKit> {
 
 /** Waits until `selector` matches exactly `count` elements. */
 export async function countBecomes(page: Page, selector: string, count: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while ((await page.locator(selector).count()) !== count) {
     if (Date.now() > deadline) assert.fail(`${selector} never matched ${count} elements`);
     await page.waitForTimeout(50);
@@ -60,7 +61,7 @@ export async function countBecomes(page: Page, selector: string, count: number):
 }
 
 /** Waits until `probe` answers true (polled, no eval). */
-export async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+export async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);

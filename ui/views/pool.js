@@ -78,7 +78,7 @@ export const poolView = {
     });
     const whereInput = h("input.filter-input.mono", {
       type: "search",
-      placeholder: 'jq, e.g. .data.level == "error"   ( / )',
+      placeholder: 'jq search, e.g. .data.level == "error"',
       "data-testid": "where",
       "aria-label": "search with a jq expression",
       spellcheck: "false",
@@ -86,7 +86,7 @@ export const poolView = {
     });
     const jumpInput = h("input.jump-input.mono", {
       type: "text",
-      placeholder: "seq or time  ( g )",
+      placeholder: "jump: seq or time",
       "data-testid": "jump",
       "aria-label": "jump to a seq or a time",
       spellcheck: "false",
