@@ -29,9 +29,15 @@ const app = {
 
 let unmount = null;
 
+/** The route part of the address; a view's own state follows it after `?` (app.query). */
 function currentPath() {
-  const raw = location.hash.replace(/^#/, "") || "/";
+  const [raw] = (location.hash.replace(/^#/, "") || "/").split("?");
   return raw.startsWith("/") ? raw : `/${raw}`;
+}
+
+function currentQuery() {
+  const at = location.hash.indexOf("?");
+  return at < 0 ? "" : location.hash.slice(at + 1);
 }
 
 function renderNav(path) {
@@ -61,6 +67,7 @@ function route() {
       break; // a malformed %-escape in the address names nothing
     }
     document.title = `${view.title(params)} · Cairn`;
+    app.query = currentQuery();
     unmount = view.mount(container, params, app) ?? null;
     return;
   }

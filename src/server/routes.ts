@@ -7,6 +7,7 @@ import type * as http from "node:http";
 import { CairnError, ErrorKind } from "../core/errors.js";
 import type { Operation } from "./auth.js";
 import { handleEvents } from "./handlers/events.js";
+import { historyHistogram, historyPage } from "./handlers/history.js";
 import { appendBatch, appendMessage, getMessage } from "./handlers/messages.js";
 import {
   createPool,
@@ -98,6 +99,18 @@ const routes: Route[] = [
     pattern: new RegExp(`^/v0/pools/${POOL}/truncate$`),
     operation: "write",
     handle: (c) => truncatePool(c.ctx, c.req, c.res, c.params[0] as string),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v0/pools/${POOL}/history$`),
+    operation: "read",
+    handle: (c) => historyPage(c.ctx, c.res, c.params[0] as string, c.query),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v0/pools/${POOL}/histogram$`),
+    operation: "read",
+    handle: (c) => historyHistogram(c.ctx, c.res, c.params[0] as string, c.query),
   },
   { method: "GET", pattern: /^\/v0\/ui\/session$/, operation: "session", handle: (c) => uiSession(c.ctx, c.res) },
   { method: "GET", pattern: /^\/v0\/ui\/pools$/, operation: "read", handle: (c) => uiCatalog(c.ctx, c.res) },

@@ -65,7 +65,7 @@ function poolCard(pool, rate, series) {
       "div.stats",
       {},
       stat("messages", formatCount(m.message_count), "message-count"),
-      stat("newest", pool.bounds.newest ?? "–", "newest-seq"),
+      stat("newest", formatCount(pool.bounds.newest), "newest-seq"),
       stat("rate", formatRate(rate), "rate"),
       stat("last", relativeTime(m.age.newest_time), "last"),
     ),
