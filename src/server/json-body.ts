@@ -4,6 +4,7 @@
  * Content-Length before a byte is read, or as soon as the stream passes the limit.
  */
 import type * as http from "node:http";
+import { checkJsonNumbers } from "../api/wire/json-numbers.js";
 import { ErrorKind } from "../core/errors.js";
 import { HttpError, usage } from "./respond.js";
 
@@ -27,6 +28,8 @@ export async function readJsonObject(
   const { chunks, received } = await collect(req, bodyBytesMax);
   const text = decodeUtf8(Buffer.concat(chunks, received));
   if (text.trim().length === 0) throw usage("request body is empty; expected a JSON object");
+  // The number rule: a number that would not read back the same is refused, not stored changed.
+  checkJsonNumbers(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
