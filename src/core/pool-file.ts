@@ -143,7 +143,9 @@ export class PoolFile {
       const buf = Buffer.alloc(HEADER_USED_BYTES);
       const n = fs.readSync(fd, buf, 0, HEADER_USED_BYTES, 0);
       if (n < HEADER_USED_BYTES) {
-        if (n >= 8) codecForVersion(decodeHeaderPrefix(buf, path).formatVersion); // unknown versions first
+        // Not a pool at all (bad magic) or an unknown version is said first: only a file that
+        // starts like a pool is called truncated, and only such a file `pool delete` removes.
+        codecForVersion(decodeHeaderPrefix(buf.subarray(0, n), path).formatVersion);
         throw new CairnError(ErrorKind.Corrupt, `pool file is too short (${stat.size} bytes)`, {
           path,
           hint: "the file was truncated; restore it from a backup or delete it",
