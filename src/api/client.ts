@@ -14,6 +14,8 @@
  */
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../core/errors.js";
+import { checkPoolSize } from "../core/pool-size.js";
+import { parseSize } from "../core/size.js";
 import type { Backend, BackendContext } from "./backends/backend.js";
 import { backendForText } from "./backends/registry.js";
 import { type PoolRef, defaultPoolDir, isRemoteRef, resolvePoolRef } from "./pool-ref.js";
@@ -57,6 +59,8 @@ export class Client {
   }
 
   async create(ref: string, options: CreateOptions = {}): Promise<Pool> {
+    // The size bounds hold for every backend: a remote create of 1T fails here, before a request.
+    if (options.size !== undefined) checkPoolSize(parseSize(options.size), options.indexCapacity);
     const [backend, r] = await this.route(ref);
     return backend.create(r, options, this.context);
   }

@@ -8,10 +8,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../core/errors.js";
+import { PLASMITE_EXTENSION } from "../core/layout.js";
 import { poolNameFromPath } from "../core/stats.js";
 
 export const POOL_EXTENSION = ".cairn";
-export const PLASMITE_EXTENSION = ".plasmite";
+export { PLASMITE_EXTENSION };
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export type PoolRef =

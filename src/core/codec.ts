@@ -11,6 +11,8 @@ import { CairnError, ErrorKind } from "./errors.js";
 export interface DecodedPayload {
   tags: string[];
   data: unknown;
+  /** The stored JSON text of `data`, when the codec stores JSON text (key order kept). */
+  dataJson?: string;
 }
 
 export interface PayloadCodec {
@@ -32,6 +34,8 @@ export interface PayloadCodec {
   encode(tags: readonly string[], data: unknown, dataJson?: string): Buffer | string;
   /** Throws Corrupt when the bytes are not a payload of this codec. */
   decode(payload: Buffer): DecodedPayload;
+  /** The JSON text of the data inside an encoded payload, for codecs that store JSON text. */
+  dataJsonOf?(payload: Buffer | string): string | undefined;
 }
 
 const codecs = new Map<number, PayloadCodec>();

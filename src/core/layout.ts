@@ -7,6 +7,9 @@
 export const POOL_MAGIC = "PLSM";
 export const FRAME_MAGIC = "FRM1";
 export const COMMIT_MARKER = Buffer.from("PLSMCMIT", "latin1");
+/** Plasmite's own format version (Lite3 payloads), and the file extension that claims it. */
+export const PLASMITE_FORMAT_VERSION = 3;
+export const PLASMITE_EXTENSION = ".plasmite";
 
 export const HEADER_BYTES = 4096;
 /** Bytes of the header that carry fields; the rest is zero. */

@@ -28,10 +28,11 @@ import {
   HEADER_USED_BYTES,
   INDEX_OFFSET,
   INDEX_SLOT_BYTES,
-  RING_BYTES_MIN,
-  defaultIndexCapacity,
+  PLASMITE_EXTENSION,
+  PLASMITE_FORMAT_VERSION,
   ringOffsetFor,
 } from "./layout.js";
+import { checkPoolSize } from "./pool-size.js";
 
 export interface CreatePoolFileOptions {
   sizeBytes: number;
@@ -64,23 +65,18 @@ export class PoolFile {
    */
   static create(path: string, options: CreatePoolFileOptions): PoolFile {
     const sizeBytes = options.sizeBytes;
-    if (!Number.isSafeInteger(sizeBytes) || sizeBytes % 8 !== 0) {
-      throw new CairnError(ErrorKind.Usage, `pool size ${sizeBytes} must be a whole number of bytes divisible by 8`);
-    }
-    const indexCapacity = options.indexCapacity ?? defaultIndexCapacity(sizeBytes);
-    if (!Number.isSafeInteger(indexCapacity) || indexCapacity < 0 || indexCapacity > 0xffffffff) {
-      throw new CairnError(ErrorKind.Usage, `invalid index capacity ${indexCapacity}`);
-    }
+    const indexCapacity = checkPoolSize(sizeBytes, options.indexCapacity);
     const ringOffset = ringOffsetFor(indexCapacity);
     const ringSize = sizeBytes - ringOffset;
-    if (ringSize < RING_BYTES_MIN) {
+    const codec = options.codec ?? jsonCodec;
+    if (nodePath.extname(path) === PLASMITE_EXTENSION && codec.formatVersion !== PLASMITE_FORMAT_VERSION) {
+      // The extension claims Plasmite's format; a JSON pool there would be refused by Plasmite.
       throw new CairnError(
         ErrorKind.Usage,
-        `pool size ${sizeBytes} leaves a ring of ${ringSize} bytes (minimum ${RING_BYTES_MIN})`,
-        { hint: "use a larger --size or a smaller --index-capacity" },
+        `a pool file named ${nodePath.basename(path)} would claim the Plasmite format, but Cairn writes JSON pools`,
+        { path, hint: `name it without ${PLASMITE_EXTENSION} (Cairn adds .cairn)` },
       );
     }
-    const codec = options.codec ?? jsonCodec;
     const geometry: PoolGeometry = {
       formatVersion: codec.formatVersion,
       fileSize: sizeBytes,
@@ -147,7 +143,9 @@ export class PoolFile {
       const buf = Buffer.alloc(HEADER_USED_BYTES);
       const n = fs.readSync(fd, buf, 0, HEADER_USED_BYTES, 0);
       if (n < HEADER_USED_BYTES) {
-        if (n >= 8) codecForVersion(decodeHeaderPrefix(buf, path).formatVersion); // unknown versions first
+        // Not a pool at all (bad magic) or an unknown version is said first: only a file that
+        // starts like a pool is called truncated, and only such a file `pool delete` removes.
+        codecForVersion(decodeHeaderPrefix(buf.subarray(0, n), path).formatVersion);
         throw new CairnError(ErrorKind.Corrupt, `pool file is too short (${stat.size} bytes)`, {
           path,
           hint: "the file was truncated; restore it from a backup or delete it",

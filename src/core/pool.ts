@@ -23,6 +23,7 @@ import {
 } from "./append.js";
 import { type AppendLimits, appendLimitsFor } from "./batch-rule.js";
 import { lockExclusive, unlock } from "./lock.js";
+import { checkJsonNumbers } from "./json-numbers.js";
 import { type Message, checkNesting, makeMessage } from "./message.js";
 import { type CreatePoolFileOptions, PoolFile } from "./pool-file.js";
 import { Cursor, type GapPolicy, getMessage } from "./read.js";
@@ -94,7 +95,11 @@ export class PoolHandle {
   ): Message[] | null {
     if (inputs.length === 0) return [];
     const tagLists = inputs.map((input) => normaliseTags(input.tags));
-    for (const input of inputs) checkNesting(input.data);
+    for (const input of inputs) {
+      // The text first, so an inexact number is named as the writer wrote it (the number rule).
+      if (input.dataJson !== undefined) checkJsonNumbers(input.dataJson);
+      checkNesting(input.data);
+    }
     const payloads = inputs.map((input, i) =>
       this.file.codec.encode(tagLists[i] as string[], input.data, input.dataJson),
     );
@@ -103,7 +108,15 @@ export class PoolHandle {
       onlyIfLinked && this.file.isUnlinked() ? null : appendLocked(this.file, payloads, durability, this.memory),
     );
     if (results === null) return null;
-    return results.map((r: AppendResult, i) => makeMessage(r.seq, r.timeNs, tagLists[i] as string[], inputs[i]?.data));
+    return results.map((r: AppendResult, i) =>
+      makeMessage(
+        r.seq,
+        r.timeNs,
+        tagLists[i] as string[],
+        inputs[i]?.data,
+        this.file.codec.dataJsonOf?.(payloads[i] as Buffer | string),
+      ),
+    );
   }
 
   get(seq: number): Message {

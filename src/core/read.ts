@@ -80,8 +80,8 @@ export function advance(pos: number, frameBytes: number, ringSize: number): numb
 
 function decodeAt(pool: PoolFile, buf: Buffer, view: Extract<FrameView, { kind: "committed" }>): Message {
   const payload = buf.subarray(view.payloadAt, view.payloadAt + view.payloadLen);
-  const { tags, data } = pool.codec.decode(payload);
-  return makeMessage(view.seq, view.timestampNs, tags, data);
+  const { tags, data, dataJson } = pool.codec.decode(payload);
+  return makeMessage(view.seq, view.timestampNs, tags, data, dataJson);
 }
 
 /**

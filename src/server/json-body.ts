@@ -4,6 +4,7 @@
  * Content-Length before a byte is read, or as soon as the stream passes the limit.
  */
 import type * as http from "node:http";
+import { checkJsonNumbers } from "../api/wire/json-numbers.js";
 import { ErrorKind } from "../core/errors.js";
 import type { BodyBudget } from "./body-budget.js";
 import { HttpError, usage } from "./respond.js";
@@ -36,6 +37,8 @@ export async function readJsonObject(
   }
   const text = decodeUtf8(body);
   if (text.trim().length === 0) throw usage("request body is empty; expected a JSON object");
+  // The number rule: a number that would not read back the same is refused, not stored changed.
+  checkJsonNumbers(text);
   let value: unknown;
   try {
     value = JSON.parse(text);

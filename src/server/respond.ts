@@ -26,7 +26,11 @@ export class HttpError extends CairnError {
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** A body that is JSON text already (messages carry their data's stored text). */
+export function sendJsonText(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),

@@ -138,11 +138,11 @@ describe("cairn follow", () => {
     await createPool(dir, "p");
     await feedLines(dir, "p", [{ z: 1, a: { y: 2, b: 3 } }]);
     const dataOnly = await runCli(["follow", "p", "--from", "1", "--no-wait", "--data-only"], { dir });
-    assert.equal(dataOnly.stdout, '{"a":{"b":3,"y":2},"z":1}\n');
+    assert.equal(dataOnly.stdout, '{"z":1,"a":{"y":2,"b":3}}\n'); // the writer's key order (issue 10 finding 11)
     const jsonl = await runCli(["follow", "p", "--from", "1", "--no-wait", "--format", "jsonl"], { dir });
     assert.match(
       jsonl.stdout,
-      /^\{"data":\{"a":\{"b":3,"y":2\},"z":1\},"meta":\{"tags":\[\]\},"seq":1,"time":"[^"]+"\}\n$/,
+      /^\{"data":\{"z":1,"a":\{"y":2,"b":3\}\},"meta":\{"tags":\[\]\},"seq":1,"time":"[^"]+"\}\n$/,
     );
     const pretty = await runCli(["follow", "p", "--from", "1", "--no-wait", "--format", "pretty"], { dir });
     assert.match(pretty.stdout, /^#1 /);

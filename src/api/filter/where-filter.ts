@@ -10,7 +10,7 @@
  */
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import type { Message } from "../../core/message.js";
-import { messageToWire } from "../wire/message.js";
+import { messageToJsonLine } from "../wire/message.js";
 import { BoundedJq, DEFAULT_JQ_BUDGETS, JqBudgetError, type JqBudgets } from "./bounded-jq.js";
 
 const EXPRESSION_HINT = "--where takes a jq expression that yields true or false, e.g. '.data.level == \"error\"'";
@@ -96,7 +96,7 @@ export class WhereFilter {
 
   /** The messages of `batch` for which every expression is true, in order. */
   async select(batch: readonly Message[]): Promise<Message[]> {
-    const texts = batch.map((m) => JSON.stringify(messageToWire(m)));
+    const texts = batch.map(messageToJsonLine);
     const keep = await this.matches(texts, (i) => (batch[i] as Message).seq);
     return batch.filter((_, i) => keep[i]);
   }

@@ -48,7 +48,9 @@ async function examine(command: Command, ref: string, label: string): Promise<Do
   } catch (err) {
     const error = toCairnError(err, path ? { path } : {});
     const opening = error.kind === ErrorKind.Corrupt || /format|magic|version/i.test(error.message);
-    if (!opening && error.kind !== ErrorKind.Usage) return unchecked(label, path, error);
+    // Only a file that could be a pool has a header to distrust; anything else (a directory,
+    // a missing file, no permission) could not be checked, and gets its own error's hint.
+    if (!opening) return unchecked(label, path, error);
     const issue: ValidationIssue = { code: "open_failed", severity: "error", message: error.message };
     if (error.offset !== undefined) issue.offset = error.offset;
     const hint =

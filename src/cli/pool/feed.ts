@@ -56,7 +56,10 @@ export async function runFeed(
   const receipts = FeedReceipts.forStdout(ref, globalOptionsOf(command).json === true);
   try {
     if (data !== undefined) {
-      await receipts.add([await pool.append(single, { tags, durability: options.durability })]);
+      // The text as typed is what the pool stores: key order and the number rule (core) apply to it.
+      await receipts.add(
+        await pool.appendBatch([{ data: single, dataJson: data, tags }], { durability: options.durability }),
+      );
       return;
     }
     const skipped = await feedStream(pool, inputStream(options.file), tags, options, receipts);
@@ -157,11 +160,9 @@ async function feedStream(
       const bytes = planner.messageBytes(record.chars, tagsChars);
       if (!planner.fits(bytes)) await flush();
       if (batch.length === 0) firstLine = record.line;
-      // A one-line record is stored as the text it came in (already valid JSON): no second
-      // serialisation. A pretty-printed one is stored compact.
-      batch.push(
-        record.text.includes("\n") ? { data: record.value, tags } : { data: record.value, dataJson: record.text, tags },
-      );
+      // A record is stored as the text it came in (already valid JSON; core compacts a
+      // pretty-printed one): no second serialisation, and the writer's key order is kept.
+      batch.push({ data: record.value, dataJson: record.text, tags });
       planner.add(bytes);
     }
   };

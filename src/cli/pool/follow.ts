@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import type { FollowStatus, Follower, Gap, GapPolicy, Message, StartAt } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { messageToWire } from "../../api/wire/message.js";
+import { messageToJsonLine } from "../../api/wire/message.js";
 import { nowNs, parseSinceNs } from "../../core/time.js";
 import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../shared/arguments.js";
 import { batchesOf } from "./input/batch-iterator.js";
@@ -123,7 +123,7 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
     outer: for await (const batch of batchesOf(source, where ? WHERE_BATCH_MAX : BATCH_MAX)) {
       // The wire JSON of each message is made once: jq reads it, and piped output prints it.
       const wire = where !== null || (format === "jsonl" && !dataOnly);
-      const texts = wire ? batch.map((m) => JSON.stringify(messageToWire(m))) : [];
+      const texts = wire ? batch.map(messageToJsonLine) : [];
       const keep = where ? await where.matches(texts, (i) => (batch[i] as Message).seq) : null;
       let out = "";
       for (const [index, message] of batch.entries()) {

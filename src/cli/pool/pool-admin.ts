@@ -54,9 +54,11 @@ export async function runPoolCreate(
 }
 
 export async function runPoolList(at: string | undefined, _options: unknown, command: Command): Promise<void> {
-  // A directory the user names must exist: a typo is not "no pools". (The default one may not yet.)
-  if (at !== undefined && !isRemoteRef(at) && !fs.existsSync(at))
-    throw new CairnError(ErrorKind.NotFound, `no such directory ${at}`, { path: at });
+  // A directory the user names (the argument or --dir) must exist: a typo is not "no pools".
+  // The default one ($CAIRN_DIR or ~/.cairn/pools) may not exist yet: it lists as empty.
+  const named = at ?? globalOptionsOf(command).dir;
+  if (named !== undefined && !isRemoteRef(named) && !fs.existsSync(named))
+    throw new CairnError(ErrorKind.NotFound, `no such directory ${named}`, { path: named });
   const listings = await clientFor(command).list(at);
   if (wantsJson(globalOptionsOf(command))) {
     printJson({ pools: listings.map(poolListingToWire) });

@@ -1,9 +1,10 @@
 /**
- * How messages look on stdout: stable JSON lines with byte-sorted keys when piped, and a
- * readable block on a TTY: seq, relative and absolute time, tag pills, colourised JSON.
+ * How messages look on stdout: JSON lines when piped, the data passed through as the pool
+ * stores it (the writer's key order, every key kept), and a readable block on a TTY: seq,
+ * relative and absolute time, tag pills, colourised JSON.
  */
-import { messageToWire, sortJsonKeys } from "../../api/wire/message.js";
-import type { Message } from "../../core/message.js";
+import { messageToJsonLine } from "../../api/wire/message.js";
+import { type Message, dataJsonOf } from "../../core/message.js";
 import { paint, terminalSafe } from "./output.js";
 import { wantsJson } from "./output-mode.js";
 
@@ -23,9 +24,10 @@ export function defaultFormat(options: { json?: boolean } = {}): MessageFormat {
 /** One message, newline-terminated. */
 export function formatMessage(message: Message, options: FormatOptions): string {
   if (options.format === "jsonl") {
-    return `${JSON.stringify(options.dataOnly ? sortJsonKeys(message.data) : messageToWire(message))}\n`;
+    return `${options.dataOnly ? dataJsonOf(message) : messageToJsonLine(message)}\n`;
   }
-  const body = colorJson(sortJsonKeys(message.data), 1);
+  // A parsed object lists integer-like keys first; every other key keeps the writer's order.
+  const body = colorJson(message.data, 1);
   if (options.dataOnly) return `${body}\n`;
   const nowMs = options.nowMs ?? Date.now();
   const ageMs = nowMs - Number(message.timeNs / 1_000_000n);

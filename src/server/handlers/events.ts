@@ -11,14 +11,19 @@
  * stream with that error, like any other failure.
  */
 import type * as http from "node:http";
-import { messageToWire } from "../../api/wire/message.js";
+import { messageToJsonLine } from "../../api/wire/message.js";
 import { errorBody } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
 import { serveStream } from "../stream-follow.js";
 import { tailQueryFromSearch } from "../../api/wire/tail-query.js";
 
 function sseEvent(event: string, data: unknown, id?: number): string {
-  return `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  return sseText(event, JSON.stringify(data), id);
+}
+
+/** An event whose data is JSON text already (a stored message is always one line). */
+function sseText(event: string, json: string, id?: number): string {
+  return `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${json}\n\n`;
 }
 
 export async function handleEvents(
@@ -33,7 +38,7 @@ export async function handleEvents(
   await serveStream(ctx, req, res, poolName, params, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no" },
     gapText: (gap) => sseEvent("gap", { from_seq: gap.fromSeq, to_seq: gap.toSeq, count: gap.count }),
-    messageText: (message) => sseEvent("message", messageToWire(message), message.seq),
+    messageText: (message) => sseText("message", messageToJsonLine(message), message.seq),
     errorText: (err) => sseEvent("error", errorBody(err, ctx.paths)),
     async start(writer, pool, fail) {
       const sendInfo = async () => {

@@ -1,14 +1,14 @@
 /**
  * Message endpoints: append one (`{data, tags?, durability?}`), append a batch
  * (`{items:[{data, tags?}], durability?}`, Cairn extension, atomic with respect to other
- * writers) and get one by seq. Replies carry the wire envelope with byte-sorted keys.
+ * writers) and get one by seq. Replies carry the wire envelope, the data as the pool stores it.
  * Only the wire shape is checked here; what a valid message, tag or seq is, the api decides.
  */
 import type * as http from "node:http";
 import { type BatchItem, durabilityOf } from "../../api/types.js";
-import { messageToWire } from "../../api/wire/message.js";
+import { messageToJsonLine } from "../../api/wire/message.js";
 import { readJsonObject } from "../json-body.js";
-import { sendJson, usage } from "../respond.js";
+import { sendJsonText, usage } from "../respond.js";
 import type { ServerContext } from "../server-context.js";
 
 /** `null` is absent; anything else goes to the api, which owns the rule for tags. */
@@ -29,7 +29,7 @@ export async function appendMessage(
   const pool = await ctx.pools.open(name);
   const bytes = Number(req.headers["content-length"] ?? ctx.bodyBytesMax);
   const message = await ctx.appends.append(pool, body.data, tags, durability, bytes);
-  sendJson(res, 200, { message: messageToWire(message) });
+  sendJsonText(res, 200, `{"message":${messageToJsonLine(message)}}`);
 }
 
 export async function appendBatch(
@@ -49,7 +49,7 @@ export async function appendBatch(
   const durability = durabilityOf(body.durability);
   const pool = await ctx.pools.open(name);
   const messages = await pool.appendBatch(items, { durability });
-  sendJson(res, 200, { messages: messages.map(messageToWire) });
+  sendJsonText(res, 200, `{"messages":[${messages.map(messageToJsonLine).join(",")}]}`);
 }
 
 export async function getMessage(
@@ -61,5 +61,5 @@ export async function getMessage(
   if (!/^\d{1,16}$/.test(seqText)) throw usage(`invalid seq "${seqText}"`);
   const pool = await ctx.pools.open(name);
   const message = await pool.get(Number(seqText));
-  sendJson(res, 200, { message: messageToWire(message) });
+  sendJsonText(res, 200, `{"message":${messageToJsonLine(message)}}`);
 }

@@ -156,7 +156,7 @@ export class RemoteFollower implements Follower {
               }
               continue;
             }
-            const message = messageFromWire(item);
+            const message = messageFromWire(item, line);
             if (message.seq < this.nextSeq) continue; // already delivered before a reconnect
             this.nextSeq = message.seq + 1;
             lastActivity = Date.now();

@@ -18,6 +18,8 @@ import type {
   ValidationReport,
 } from "../../types.js";
 import { REMOTE_BATCH_BYTES_MAX } from "../../wire/limits.js";
+import { checkJsonNumbers } from "../../../core/json-numbers.js";
+import { checkNesting } from "../../../core/message.js";
 import { messageFromWire } from "../../wire/message.js";
 import { poolInfoFromWire } from "../../wire/pool-info.js";
 import { poolLimitsFromWire } from "../../wire/pool-limits.js";
@@ -39,6 +41,8 @@ export class RemotePool implements Pool {
   }
 
   async append(data: unknown, options: AppendOptions = {}): Promise<Message> {
+    // JSON.stringify would send NaN or Infinity as null: refused here, as a local pool does.
+    checkNesting(data);
     const body: Record<string, unknown> = { data };
     if (options.tags !== undefined) body.tags = options.tags;
     if (options.durability !== undefined) body.durability = options.durability;
@@ -51,6 +55,8 @@ export class RemotePool implements Pool {
     // The wire item is {data, tags?}: `dataJson` is the text of `data`, so it is sent in its
     // place (once), never beside it.
     const itemsJson = items.map((item) => {
+      if (item.dataJson !== undefined) checkJsonNumbers(item.dataJson);
+      checkNesting(item.data);
       const data = item.dataJson ?? JSON.stringify(item.data);
       const fields = [
         data === undefined ? "" : `"data":${data}`,
@@ -62,7 +68,7 @@ export class RemotePool implements Pool {
     const body = `{"items":[${itemsJson.join(",")}]${durability}}`;
     const reply = await requestJsonText(this.transport, "POST", `${this.path}/append_batch`, body);
     if (!Array.isArray(reply.messages)) throw new CairnError(ErrorKind.Io, "server sent no messages for a batch");
-    return reply.messages.map(messageFromWire);
+    return reply.messages.map((m) => messageFromWire(m));
   }
 
   async get(seq: number): Promise<Message> {
