@@ -33,7 +33,7 @@ export interface ServeConfig {
   sseHeartbeatMs: number;
   /** How long a request may take to arrive in full before it is answered 408 (default 30 s). */
   requestTimeoutMs?: number;
-  /** Open connections at most; a connection beyond it is closed at once (default 1024). */
+  /** Open connections at most (default 1024); the oldest idle one is closed to make room, or a new one when all are busy. */
   connectionsMax?: number;
   /** Bytes all request bodies in flight may hold together; more is Busy (default 64 MiB). */
   bodyBytesInFlightMax?: number;

@@ -12,6 +12,7 @@ import { CairnError, ErrorKind, toCairnError } from "../core/errors.js";
 import { AppendCoalescer } from "./append-coalescer.js";
 import { BODY_BYTES_IN_FLIGHT_MAX_DEFAULT, BodyBudget } from "./body-budget.js";
 import { ClientPaths } from "./client-paths.js";
+import { boundConnections } from "./connection-shedding.js";
 import { Auth } from "./auth.js";
 import { POOL_SIZE_MAX_DEFAULT, type ServeConfig } from "./config.js";
 import { CorsPolicy } from "./cors.js";
@@ -154,8 +155,12 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(20_000, requestTimeoutMs);
   server.keepAliveTimeout = 5_000;
-  // Idle keep-alive sockets are cheap but not free: bound them so a flood cannot exhaust fds.
-  server.maxConnections = config.connectionsMax ?? CONNECTIONS_MAX_DEFAULT;
+  // Sockets are cheap but not free: bound them so a flood cannot exhaust fds, and make room
+  // by closing idle ones first, so idle sockets cannot lock real clients out.
+  boundConnections(server, {
+    connectionsMax: config.connectionsMax ?? CONNECTIONS_MAX_DEFAULT,
+    rawSocketsCarryRequests: !config.tls,
+  });
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
     const [status, message] = clientErrorAnswer(err.code);
