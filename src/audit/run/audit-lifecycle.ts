@@ -194,18 +194,26 @@ export async function completeAudit(
     files_modified: diff.modified.length,
     files_deleted: diff.deleted.length,
   };
-  // Checked again under the storage lock: a concurrent complete or abandon already ended it.
-  ctx.storage.updateAudit(audit.id, (current) => {
-    requireInProgress(current);
-    return {
-      ...totals,
-      status: "completed",
-      completed_at: completedAt,
-      metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
-    };
-  });
+  // The report first, then the record: a report that cannot be written leaves the audit in
+  // progress and the command retryable (issue 9, finding 6); a record that cannot be
+  // updated (a concurrent complete or abandon won, checked under the storage lock) takes
+  // its report back.
   const reportPath = writeAuditReport(ctx, { ...audit, ...totals, completed_at: completedAt, status: "completed" });
-  ctx.storage.updateAudit(audit.id, { report: reportPath });
+  try {
+    ctx.storage.updateAudit(audit.id, (current) => {
+      requireInProgress(current);
+      return {
+        ...totals,
+        status: "completed",
+        completed_at: completedAt,
+        report: reportPath,
+        metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
+      };
+    });
+  } catch (err) {
+    fs.rmSync(reportPath, { force: true });
+    throw err;
+  }
   await emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
   return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
 }

@@ -11,7 +11,7 @@ import { setupFileProblems } from "../../audit/run/setup-files.js";
 import { projectDirOf } from "../../audit/git/git-info.js";
 import { paint, printJson, printLine as out } from "../shared/output.js";
 import { cliAuditContext } from "./cli-context.js";
-import { formatEventLine } from "./cli-helpers.js";
+import { failureOutputLines, formatEventLine } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
 
 interface JsonFlag {
@@ -211,7 +211,10 @@ export async function runRun(
   ctx.emitter.subscribe((event: Event) => {
     const dict = event.toDict();
     if (json) printJson(dict);
-    else out(formatEventLine(dict));
+    else {
+      out(formatEventLine(dict));
+      for (const line of failureOutputLines(dict)) out(line);
+    }
   });
   const testCommand = options.tests === false ? null : options.testCommand;
   const result = await runAudit(ctx, doc, {
