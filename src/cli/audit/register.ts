@@ -22,7 +22,11 @@ export function registerAuditCommands(program: Command): void {
 function registerAudit(program: Command): void {
   const audit = examples(
     program.command("audit").description("run audits from Phaser documents; history lives in .phaser/"),
-    ["cairn audit start docs/audit.md", "cairn audit status"],
+    [
+      "cairn audit validate examples/audits/bridge.md",
+      "cairn audit run examples/audits/setup-block.md --no-tests",
+      "cairn audit status",
+    ],
   );
   const load = () => import("./audit-commands.js");
   examples(
