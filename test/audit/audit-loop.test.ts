@@ -300,7 +300,8 @@ describe("the audit loop through the CLI", () => {
     assert.equal(failed?.data.error, "Verification command failed: echo checking license; test -f LICENSE");
     assert.equal(typeof failed?.data.duration_seconds, "number");
     assert.match(String(events.find((e) => e.type === "verification_failed")?.data.output), /checking license/);
-    assert.deepEqual(events.at(-1)?.data, { reason: "error", phases_completed: 1, phases_remaining: 1 });
+    // Issue 9, finding 14: phases_remaining counts phases not started; the failed phase 2 was started.
+    assert.deepEqual(events.at(-1)?.data, { reason: "error", phases_completed: 1, phases_remaining: 0 });
     const listed = cli(["audit", "list", "--json"], opts);
     const list = jsonLines(listed.stdout);
     assert.equal(list[0]?.status, "failed", `audit list printed: ${listed.stdout} ${listed.stderr}`);

@@ -87,7 +87,7 @@ describe("audit documents", () => {
       "~~~",
       "## Phase 2: Also real",
     ].join("\n");
-    const { document, errors } = parseAuditDocument(text);
+    const { document, errors } = parseAuditDocument(text, undefined, { allowEmptyVerify: true });
     assert.deepEqual(errors, []);
     assert.deepEqual(
       document?.phases.map((p) => p.number),
@@ -101,11 +101,15 @@ describe("audit documents", () => {
     assert.equal(noPhases.errors[0]?.message, "No phases found");
     const unclosed = parseAuditDocument(
       "# T\n=== AUDIT SETUP START ===\n=== AUDIT SETUP END ===\n## Phase 1: A\n```bash\nls\n",
+      undefined,
+      { allowEmptyVerify: true },
     );
     assert.equal(unclosed.errors[0]?.line, 5);
     assert.match(unclosed.errors[0]?.message ?? "", /never closed/);
     const dup = parseAuditDocument(
       "# T\n=== AUDIT SETUP START ===\n=== AUDIT SETUP END ===\n## Phase 1: A\n## Phase 1: B\n",
+      undefined,
+      { allowEmptyVerify: true },
     );
     assert.equal(dup.errors[0]?.line, 5);
     assert.match(dup.errors[0]?.message ?? "", /defined twice \(first at line 4\)/);
@@ -124,7 +128,7 @@ describe("audit documents", () => {
     const body = ["=== AUDIT SETUP START ===", "===FILE: .audit/phases/01-a.md===", "# Phase 1: A", "===END FILE==="];
     const sum = createHash("sha256").update(body.join("\n")).digest("hex");
     const good = [...body, `CHECKSUM: sha256:${sum}`, "=== AUDIT SETUP END ==="].join("\n");
-    const parsed = parseAuditDocument(good, "nightly-checks");
+    const parsed = parseAuditDocument(good, "nightly-checks", { allowEmptyVerify: true });
     assert.deepEqual(parsed.errors, []);
     assert.equal(parsed.document?.title, "nightly-checks");
     const bad = good.replace("# Phase 1: A", "# Phase 1: B");

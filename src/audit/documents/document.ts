@@ -12,6 +12,9 @@
  */
 import { createHash } from "node:crypto";
 import { CairnError, ErrorKind } from "../../core/errors.js";
+import { readContextMetadata } from "./context-metadata.js";
+import { setupPathRefusal } from "./setup-paths.js";
+import { type NumberedLine, verifyCommands } from "./verify-section.js";
 
 export interface PhaseFileAction {
   path: string;
@@ -46,6 +49,9 @@ export interface AuditDocument {
   format: "setup-block" | "bridge";
   title: string;
   slug: string;
+  /** From the document's CONTEXT metadata (`**Project:**`, `**Slug:**`, `**Date:**`), when present. */
+  project?: string;
+  date?: string;
   phases: AuditPhase[];
   setupFiles: SetupFile[];
 }
@@ -53,6 +59,11 @@ export interface AuditDocument {
 export interface DocumentProblem {
   line: number;
   message: string;
+}
+
+export interface ParseOptions {
+  /** A phase without a runnable Verify command is a warning instead of an error. */
+  allowEmptyVerify?: boolean;
 }
 
 export interface ParseResult {
@@ -110,7 +121,7 @@ class FenceTracker {
 }
 
 /** `fallbackTitle` (e.g. the file name) names a document with no title before its setup block. */
-export function parseAuditDocument(text: string, fallbackTitle?: string): ParseResult {
+export function parseAuditDocument(text: string, fallbackTitle?: string, options: ParseOptions = {}): ParseResult {
   // A byte-order mark (Windows editors) would hide the `# Document N: Title` line.
   const lines = text
     .replace(/^\uFEFF/, "")
@@ -119,7 +130,8 @@ export function parseAuditDocument(text: string, fallbackTitle?: string): ParseR
   const errors: DocumentProblem[] = [];
   const warnings: DocumentProblem[] = [];
   const setup = readSetupBlock(lines, errors);
-  const bridge = readBridgePhases(lines, errors);
+  const verifyLines = new Map<AuditPhase, NumberedLine[]>();
+  const bridge = readBridgePhases(lines, errors, verifyLines);
   let format: AuditDocument["format"];
   let phases: AuditPhase[];
   if (bridge.length > 0) {
@@ -127,7 +139,7 @@ export function parseAuditDocument(text: string, fallbackTitle?: string): ParseR
     phases = bridge;
   } else {
     format = "setup-block";
-    phases = setup ? phasesFromSetupFiles(setup.files, errors) : [];
+    phases = setup ? phasesFromSetupFiles(setup.files, errors, verifyLines) : [];
   }
   if (!setup && !errors.some((e) => /setup/i.test(e.message)))
     errors.push({ line: 1, message: "Setup block not found (expected a line `=== AUDIT SETUP START ===`)" });
@@ -139,23 +151,40 @@ export function parseAuditDocument(text: string, fallbackTitle?: string): ParseR
       errors.push({ line: phase.line, message: `phase ${phase.number} is defined twice (first at line ${prior})` });
     seen.set(phase.number, phase.line);
     if (phase.title === "") errors.push({ line: phase.line, message: `phase ${phase.number} has no title` });
-    if (phase.verify.length === 0)
-      warnings.push({ line: phase.line, message: `phase ${phase.number} has no Verify commands` });
+    const verify = verifyCommands(verifyLines.get(phase) ?? []);
+    for (const p of verify.problems) errors.push({ line: p.line, message: `phase ${phase.number}: ${p.message}` });
+    phase.verify = verify.commands.map((c) => c.text);
+    if (phase.verify.length === 0 && verify.problems.length === 0)
+      (options.allowEmptyVerify ? warnings : errors).push({
+        line: phase.line,
+        message: `phase ${phase.number} has no runnable Verify command (a \`\`\`bash fence under "Verify")`,
+      });
   }
   phases.sort((a, b) => a.number - b.number);
   const title = documentTitle(lines) ?? fallbackTitle ?? phases[0]?.title ?? "audit";
-  const document: AuditDocument = { format, title, slug: slugify(title), phases, setupFiles: setup?.files ?? [] };
+  const context = readContextMetadata(setup?.files ?? [], lines);
+  const document: AuditDocument = {
+    format,
+    title,
+    slug: context.slug ?? slugify(title),
+    phases,
+    setupFiles: setup?.files ?? [],
+    ...(context.project ? { project: context.project } : {}),
+    ...(context.date ? { date: context.date } : {}),
+  };
+  for (const problem of context.problems) errors.push(problem);
   return { document: errors.length === 0 ? document : null, errors, warnings };
 }
 
 /** Parses or throws a Usage error listing the first problems with their lines. */
-export function requireAuditDocument(text: string, path: string): AuditDocument {
+export function requireAuditDocument(text: string, path: string, options: ParseOptions = {}): AuditDocument {
   const result = parseAuditDocument(
     text,
     path
       .split("/")
       .pop()
       ?.replace(/\.[^.]*$/, ""),
+    options,
   );
   if (result.document) return result.document;
   const shown = result.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
@@ -200,8 +229,8 @@ function readSetupBlock(lines: string[], errors: DocumentProblem[]): { files: Se
     const file = FILE_START.exec(line);
     if (file) {
       const path = file[1] as string;
-      if (path.startsWith("/") || path.split("/").includes("..") || path.includes("\0"))
-        errors.push({ line: i + 1, message: `setup file path "${path}" must be relative and stay inside the project` });
+      const refusal = setupPathRefusal(path);
+      if (refusal) errors.push({ line: i + 1, message: `setup file "${path}" ${refusal}` });
       current = { path, line: i + 1, body: [] };
       continue;
     }
@@ -217,7 +246,11 @@ function readSetupBlock(lines: string[], errors: DocumentProblem[]): { files: Se
   return { files };
 }
 
-function phasesFromSetupFiles(files: SetupFile[], errors: DocumentProblem[]): AuditPhase[] {
+function phasesFromSetupFiles(
+  files: SetupFile[],
+  errors: DocumentProblem[],
+  verifyLines: Map<AuditPhase, NumberedLine[]>,
+): AuditPhase[] {
   const phases: AuditPhase[] = [];
   for (const file of files) {
     if (!/^\.audit\/phases\/[^/]+\.md$/.test(file.path)) continue;
@@ -247,7 +280,7 @@ function phasesFromSetupFiles(files: SetupFile[], errors: DocumentProblem[]): Au
           continue;
         }
       }
-      if (phase) collectSectionLine(phase, section, line, inFence, true);
+      if (phase) collectSectionLine(phase, section, { text: line, line: docLine }, verifyLines);
     }
     if (fence.inside)
       errors.push({ line: fence.openedAt ?? file.line, message: `${file.path}: code fence is never closed` });
@@ -257,7 +290,11 @@ function phasesFromSetupFiles(files: SetupFile[], errors: DocumentProblem[]): Au
   return phases;
 }
 
-function readBridgePhases(lines: string[], errors: DocumentProblem[]): AuditPhase[] {
+function readBridgePhases(
+  lines: string[],
+  errors: DocumentProblem[],
+  verifyLines: Map<AuditPhase, NumberedLine[]>,
+): AuditPhase[] {
   const phases: AuditPhase[] = [];
   const fence = new FenceTracker();
   let phase: AuditPhase | null = null;
@@ -294,7 +331,7 @@ function readBridgePhases(lines: string[], errors: DocumentProblem[]): AuditPhas
     }
     if (phase) {
       body.push(line);
-      collectSectionLine(phase, section, line, inFence);
+      collectSectionLine(phase, section, { text: line, line: i + 1 }, verifyLines);
     }
   }
   close();
@@ -302,14 +339,18 @@ function readBridgePhases(lines: string[], errors: DocumentProblem[]): AuditPhas
   return phases;
 }
 
-function collectSectionLine(phase: AuditPhase, section: string, line: string, inFence: boolean, bare = false): void {
+/** Verify lines are kept whole (fences included) for `verifyCommands`; Files rows are read here. */
+function collectSectionLine(
+  phase: AuditPhase,
+  section: string,
+  entry: NumberedLine,
+  verifyLines: Map<AuditPhase, NumberedLine[]>,
+): void {
+  const line = entry.text;
   if (section === "verify" || section === "verification") {
-    if (FENCE.test(line)) return;
-    const command = line.trim();
-    if (command === "" || command.startsWith("#")) return;
-    if (!inFence && !bare && !/^[`$]/.test(command)) return; // prose outside a fence is not a command
-    if (!inFence && /^[-*>|]/.test(command)) return; // list items, quotes and tables are prose
-    phase.verify.push(command.replace(/^\$\s+/, "").replace(/^`(.*)`$/, "$1"));
+    const list = verifyLines.get(phase) ?? [];
+    list.push(entry);
+    verifyLines.set(phase, list);
   } else if (section === "files") {
     const row = /^\|\s*`?([^|`]+?)`?\s*\|\s*(CREATE|MODIFY|DELETE)\s*\|/i.exec(line);
     if (row)

@@ -21,8 +21,11 @@ function defined<T extends EventType>(fields: object): EventData<T> {
 
 export const OUTPUT_CHARS_MAX = 1000;
 
+/** The last 1000 characters, counted in code points so the cut never splits a surrogate pair. */
 export function truncateOutput(text: string): string {
-  return text.length <= OUTPUT_CHARS_MAX ? text : text.slice(text.length - OUTPUT_CHARS_MAX);
+  if (text.length <= OUTPUT_CHARS_MAX) return text;
+  const codePoints = Array.from(text);
+  return codePoints.length <= OUTPUT_CHARS_MAX ? text : codePoints.slice(-OUTPUT_CHARS_MAX).join("");
 }
 
 type Emitted<T extends EventType> = Promise<TypedEvent<T>>;

@@ -26,3 +26,8 @@ export function gitInfo(cwd: string): GitInfo {
   if (commit) info.commit = commit;
   return info;
 }
+
+/** The project an audit started in `cwd` would use: the git top level, else `cwd` itself. */
+export function projectDirOf(cwd: string): string {
+  return git(cwd, ["rev-parse", "--show-toplevel"]) ?? cwd;
+}

@@ -22,6 +22,8 @@ import { compareManifests } from "../manifests/manifest-compare.js";
 import { captureAndStore, loadStored } from "../manifests/manifest-store.js";
 import { formatTimestamp, timestampMs } from "../events/timestamps.js";
 import { runVerifyCommand } from "./verify-command.js";
+import { writeSetupFiles } from "./setup-files.js";
+import { requireValidSlug } from "../documents/names.js";
 
 export interface StartOptions {
   project?: string;
@@ -32,10 +34,12 @@ export interface StartOptions {
    * format), or each phase's file `.audit/phases/NN-slug.md` (bridge format). Default true.
    */
   writeSetupFiles?: boolean;
+  /** Accept phases without a runnable Verify command (they complete on `phase verify`). */
+  allowEmptyVerify?: boolean;
 }
 
-export function readDocumentFile(path: string): AuditDocument {
-  return requireAuditDocument(readDocumentText(path), path);
+export function readDocumentFile(path: string, options: { allowEmptyVerify?: boolean } = {}): AuditDocument {
+  return requireAuditDocument(readDocumentText(path), path, options);
 }
 
 const DOCUMENT_BYTES_MAX = 16 * 1024 * 1024;
@@ -77,9 +81,10 @@ export async function startAudit(
   documentPath: string,
   options: StartOptions = {},
 ): Promise<AuditRecord> {
-  const document = readDocumentFile(documentPath);
-  const project = options.project ?? nodePath.basename(ctx.projectDir);
+  const document = readDocumentFile(documentPath, { allowEmptyVerify: options.allowEmptyVerify === true });
+  const project = options.project ?? document.project ?? nodePath.basename(ctx.projectDir);
   const slug = options.slug ?? document.slug;
+  requireValidSlug(slug); // before anything is written: the slug names the report and the tag
   const refuseIfBusy = (audits: readonly AuditRecord[]) => {
     const busy = audits.find(
       (a) => a.status === "in_progress" && (a.metadata as { root?: string } | undefined)?.root === ctx.projectDir,
@@ -109,13 +114,14 @@ export async function startAudit(
     document_format: document.format,
     document_title: document.title,
   };
+  if (options.allowEmptyVerify) metadata.allow_empty_verify = true;
   if (git.branch) metadata.git_branch = git.branch;
   if (git.commit) metadata.git_commit = git.commit;
   const id = ctx.storage.saveAudit(
     {
       project,
       slug,
-      date: now.slice(0, 10),
+      date: document.date ?? now.slice(0, 10),
       status: "in_progress",
       phases_total: phases.length,
       phases_completed: 0,
@@ -136,52 +142,6 @@ export async function startAudit(
     git_commit: git.commit,
   });
   return ctx.storage.getAudit(id) as AuditRecord;
-}
-
-/**
- * The setup block's files (setup-block format) or the phase files (bridge format, as
- * Phaser's bridge writes them). Checks every target first (nothing is written when one is
- * refused), then writes them all.
- */
-function writeSetupFiles(projectDir: string, document: AuditDocument): void {
-  const files =
-    document.format === "setup-block"
-      ? document.setupFiles
-      : document.phases.map((p) => ({ path: p.file, content: p.fileText ?? `# Phase ${p.number}: ${p.title}\n` }));
-  const targets = files.map((file) => ({ file, target: setupTarget(projectDir, file.path) }));
-  for (const { file, target } of targets) {
-    try {
-      fs.mkdirSync(nodePath.dirname(target), { recursive: true });
-      fs.writeFileSync(target, file.content);
-    } catch (err) {
-      throw toCairnError(err, { path: target, what: "cannot write setup file" });
-    }
-  }
-}
-
-/** The target of a setup file, refused when it (or a symlink on its way) leads outside the project. */
-function setupTarget(projectDir: string, path: string): string {
-  const outside = () =>
-    new CairnError(ErrorKind.Usage, `setup file "${path}" would be written outside the project`, {
-      hint: "setup files must stay inside the project, and not through a symlink",
-    });
-  const target = nodePath.resolve(projectDir, path);
-  if (!target.startsWith(`${projectDir}${nodePath.sep}`)) throw outside();
-  const realProject = fs.realpathSync(projectDir);
-  let existing = target;
-  while (!fs.existsSync(existing) && existing !== projectDir) existing = nodePath.dirname(existing);
-  if (isSymlink(target)) throw outside();
-  const real = fs.realpathSync(existing);
-  if (real !== realProject && !real.startsWith(`${realProject}${nodePath.sep}`)) throw outside();
-  return target;
-}
-
-function isSymlink(path: string): boolean {
-  try {
-    return fs.lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 export interface CompleteResult {
@@ -234,18 +194,26 @@ export async function completeAudit(
     files_modified: diff.modified.length,
     files_deleted: diff.deleted.length,
   };
-  // Checked again under the storage lock: a concurrent complete or abandon already ended it.
-  ctx.storage.updateAudit(audit.id, (current) => {
-    requireInProgress(current);
-    return {
-      ...totals,
-      status: "completed",
-      completed_at: completedAt,
-      metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
-    };
-  });
+  // The report first, then the record: a report that cannot be written leaves the audit in
+  // progress and the command retryable (issue 9, finding 6); a record that cannot be
+  // updated (a concurrent complete or abandon won, checked under the storage lock) takes
+  // its report back.
   const reportPath = writeAuditReport(ctx, { ...audit, ...totals, completed_at: completedAt, status: "completed" });
-  ctx.storage.updateAudit(audit.id, { report: reportPath });
+  try {
+    ctx.storage.updateAudit(audit.id, (current) => {
+      requireInProgress(current);
+      return {
+        ...totals,
+        status: "completed",
+        completed_at: completedAt,
+        report: reportPath,
+        metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
+      };
+    });
+  } catch (err) {
+    fs.rmSync(reportPath, { force: true });
+    throw err;
+  }
   await emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
   return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
 }

@@ -79,5 +79,7 @@ export function phaseCounts(audit: AuditRecord): {
   const completed = phases.filter((p) => p.status === "completed").length;
   const skipped = phases.filter((p) => p.status === "skipped").length;
   const failed = phases.filter((p) => p.status === "failed").length;
-  return { completed, skipped, failed, remaining: phases.length - completed - skipped };
+  // The event spec: phases_remaining counts the phases not started.
+  const remaining = phases.filter((p) => p.status === "pending").length;
+  return { completed, skipped, failed, remaining };
 }

@@ -86,6 +86,17 @@ async function verifyLocked(
       ctx.storage.updateAudit(audit.id, (c) => withPhase(c, number, { status: "pending", attempts: 0 }));
     phase = await startLocked(ctx, audit.id, number);
   }
+  if (
+    phase.verify.length === 0 &&
+    (audit.metadata as { allow_empty_verify?: unknown } | undefined)?.allow_empty_verify !== true
+  )
+    throw new CairnError(
+      ErrorKind.Usage,
+      `phase ${number} has no runnable Verify command; nothing would prove it done`,
+      {
+        hint: "add a ```bash fence under its Verify heading, or start the audit with --allow-empty-verify",
+      },
+    );
   const results: CommandResult[] = [];
   let failed: CommandResult | null = null;
   for (const command of phase.verify) {

@@ -19,20 +19,29 @@ const OUTPUT_BYTES_MAX = 64 * 1024;
 const EXIT_GRACE_MS = 250;
 
 /**
- * The command runs under a small bash wrapper holding fd 3, a pipe whose only writer is this
- * process. A watcher in the command's process group waits for end-of-file on it: when this
- * process dies in any way (even SIGKILL, which cannot be forwarded), the kernel closes the
- * pipe and the watcher kills the whole group, so no Verify command outlives its runner.
- * The command itself does not inherit fd 3, and runs in its own `bash -c` as before.
+ * The command runs under a small bash wrapper, in a process group of its own (`set -m`), so
+ * everything it starts can be ended together. The wrapper holds fd 3, a pipe whose only
+ * writer is this process, and starts a watcher that waits for end-of-file on it. When this
+ * process closes the pipe (timeout, Ctrl-C) or dies in any way (even SIGKILL, which cannot be
+ * forwarded), the watcher kills the command's group and the wrapper's. When the command
+ * ends, the wrapper itself kills what is left of the command's group (`sleep 9 &`, issue
+ * 10 finding 7) before it reports the exit code; the watcher lives until then, so no moment
+ * of the run is unwatched. The wrapper outlives what it kills, so it reaps the watcher and
+ * no zombie of its group is left.
  */
 const WRAPPER = [
-  "( read -r -u 3 _; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &",
+  "set -m",
+  'bash -c "$1" 3<&- </dev/null &',
+  "command_pid=$!",
+  "set +m",
+  '( read -r -u 3 _; kill -KILL -- -"$command_pid" 0 ) </dev/null >/dev/null 2>&1 &',
   "watcher=$!",
   "exec 3<&-",
-  'bash -c "$1"',
+  'wait "$command_pid"',
   "code=$?",
+  'kill -KILL -- -"$command_pid" 2>/dev/null',
   'kill "$watcher" 2>/dev/null',
-  'wait "$watcher" 2>/dev/null', // reaped here, so not even a zombie of the group is left
+  'wait "$watcher" 2>/dev/null',
   'exit "$code"',
 ].join("\n");
 
@@ -45,6 +54,9 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
       detached: true,
     });
     const stdout = child.stdout as Readable;
+    // Closing our end of fd 3 is the signal for the watcher to end every process of the run.
+    const watchdog = child.stdio[3] as Readable;
+    watchdog.on("error", () => {});
     const stderr = child.stderr as Readable;
     let output = "";
     let timedOut = false;
@@ -66,11 +78,17 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
         child.kill(signal);
       }
     };
+    const endRun = () => {
+      watchdog.destroy();
+      // Should the watcher be gone already, the wrapper's group is still ended directly.
+      setTimeout(() => killGroup("SIGKILL"), 100).unref();
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup("SIGKILL");
+      endRun();
     }, options.timeoutMs);
     const forward = (signal: NodeJS.Signals) => {
+      watchdog.destroy();
       killGroup(signal);
       removeForwarding();
       process.kill(process.pid, signal); // then stop as the signal asks
@@ -86,7 +104,7 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
     let graceTimer: NodeJS.Timeout | undefined;
     child.on("exit", (code, signal) => {
       graceTimer = setTimeout(() => {
-        killGroup("SIGKILL");
+        endRun();
         stdout.destroy();
         stderr.destroy();
         finish(code ?? (signal ? 128 : 1));
@@ -97,6 +115,7 @@ export function runVerifyCommand(command: string, options: { cwd: string; timeou
       if (finished) return;
       finished = true;
       removeForwarding();
+      watchdog.destroy();
       clearTimeout(timer);
       clearTimeout(graceTimer);
       const durationMs = Math.round(performance.now() - started);

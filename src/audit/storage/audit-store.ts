@@ -10,7 +10,7 @@ import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { removeStaleTemps, withStorageLock, writeFileAtomic } from "./atomic-file.js";
 import { formatJson, readJsonFile } from "./json-file.js";
-import { formatTimestamp } from "../events/timestamps.js";
+import { formatTimestamp, timestampMs } from "../events/timestamps.js";
 
 export type AuditStatus = "pending" | "in_progress" | "completed" | "abandoned" | "failed";
 export const AUDIT_STATUSES: readonly string[] = ["pending", "in_progress", "completed", "abandoned", "failed"];
@@ -115,7 +115,9 @@ export class AuditStore {
   /** Newest first by start time; only `project` when given. */
   list(project?: string): AuditRecord[] {
     const audits = this.read().audits.filter((a) => project === undefined || a.project === project);
-    return audits.sort((a, b) => String(b.started_at ?? b.date).localeCompare(String(a.started_at ?? a.date)));
+    // By instant, not by text: `11:00+01:00` is before `10:30Z` (issue 9, finding 14).
+    const instant = (a: AuditRecord) => timestampMs(a.started_at) ?? timestampMs(a.date) ?? 0;
+    return audits.sort((a, b) => instant(b) - instant(a));
   }
 
   /** Shallow-merges `updates` into the audit (a function gets the current record); false when absent. */

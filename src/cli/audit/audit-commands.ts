@@ -7,17 +7,29 @@ import { parseAuditDocument } from "../../audit/documents/document.js";
 import type { Event } from "../../audit/events/event.js";
 import { timestampMs } from "../../audit/events/timestamps.js";
 import { runAudit } from "../../audit/run/unattended-run.js";
+import { setupFileProblems } from "../../audit/run/setup-files.js";
+import { projectDirOf } from "../../audit/git/git-info.js";
 import { paint, printJson, printLine as out } from "../shared/output.js";
 import { cliAuditContext } from "./cli-context.js";
-import { formatEventLine } from "./cli-helpers.js";
+import { failureOutputLines, formatEventLine } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
 
 interface JsonFlag {
   json?: boolean;
 }
 
-export async function runValidate(path: string, options: JsonFlag): Promise<void> {
-  const result = parseAuditDocument(readDocumentText(path));
+export async function runValidate(path: string, options: JsonFlag & { allowEmptyVerify?: boolean }): Promise<void> {
+  const result = parseAuditDocument(readDocumentText(path), undefined, {
+    allowEmptyVerify: options.allowEmptyVerify === true,
+  });
+  // Where the files would go if the audit started here: refused targets are errors too.
+  if (result.document) {
+    const problems = setupFileProblems(projectDirOf(process.cwd()), result.document);
+    if (problems.length > 0) {
+      result.errors.push(...problems);
+      result.document = null;
+    }
+  }
   const summary = {
     valid: result.document !== null,
     path,
@@ -43,10 +55,17 @@ export async function runValidate(path: string, options: JsonFlag): Promise<void
 
 export async function runStart(
   doc: string,
-  options: JsonFlag & { project?: string; slug?: string; tag?: string[]; setupFiles?: boolean },
+  options: JsonFlag & {
+    project?: string;
+    slug?: string;
+    tag?: string[];
+    setupFiles?: boolean;
+    allowEmptyVerify?: boolean;
+  },
 ): Promise<void> {
   const ctx = cliAuditContext();
   const audit = await startAudit(ctx, doc, {
+    allowEmptyVerify: options.allowEmptyVerify === true,
     ...(options.project ? { project: options.project } : {}),
     ...(options.slug ? { slug: options.slug } : {}),
     ...(options.tag ? { tags: options.tag } : {}),
@@ -181,6 +200,7 @@ export async function runRun(
     timeout?: string;
     testCommand?: string;
     tests?: boolean;
+    allowEmptyVerify?: boolean;
   },
 ): Promise<void> {
   const ctx = cliAuditContext({
@@ -191,10 +211,14 @@ export async function runRun(
   ctx.emitter.subscribe((event: Event) => {
     const dict = event.toDict();
     if (json) printJson(dict);
-    else out(formatEventLine(dict));
+    else {
+      out(formatEventLine(dict));
+      for (const line of failureOutputLines(dict)) out(line);
+    }
   });
   const testCommand = options.tests === false ? null : options.testCommand;
   const result = await runAudit(ctx, doc, {
+    allowEmptyVerify: options.allowEmptyVerify === true,
     ...(options.project ? { project: options.project } : {}),
     ...(options.slug ? { slug: options.slug } : {}),
     ...(options.tag ? { tags: options.tag } : {}),

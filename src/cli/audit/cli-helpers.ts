@@ -76,3 +76,16 @@ export function formatEventLine(event: EventDict): string {
   const style = typeStyles[event.type] ?? "white";
   return `${paint("dim", time)}  ${event.audit_id.slice(0, 8)}  ${phase}  ${paint(style, event.type.padEnd(19))}  ${describeData(event)}`;
 }
+
+/**
+ * A failed verification's output, indented under its event line as `phase verify` shows it
+ * (the last 20 lines), so `audit run` and `audit watch` say why a command failed.
+ */
+export function failureOutputLines(event: EventDict): string[] {
+  if (event.type !== "verification_failed" || typeof event.data.output !== "string" || event.data.output === "")
+    return [];
+  return event.data.output
+    .split("\n")
+    .slice(-20)
+    .map((line) => paint("dim", `        ${line}`));
+}

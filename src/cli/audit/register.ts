@@ -7,6 +7,8 @@ import { collect } from "../shared/arguments.js";
 import { examples, lazy } from "../shared/command-kit.js";
 
 const jsonOption = () => new Option("--json", "print JSON (the default when stdout is not a terminal)");
+const allowEmptyVerifyOption = () =>
+  new Option("--allow-empty-verify", "accept phases without a runnable Verify command (they prove nothing)");
 const auditOption = () => new Option("--audit <id>", "the audit (id or prefix); default: the one in progress here");
 
 export function registerAuditCommands(program: Command): void {
@@ -20,7 +22,11 @@ export function registerAuditCommands(program: Command): void {
 function registerAudit(program: Command): void {
   const audit = examples(
     program.command("audit").description("run audits from Phaser documents; history lives in .phaser/"),
-    ["cairn audit start docs/audit.md", "cairn audit status"],
+    [
+      "cairn audit validate examples/audits/bridge.md",
+      "cairn audit run examples/audits/setup-block.md --no-tests",
+      "cairn audit status",
+    ],
   );
   const load = () => import("./audit-commands.js");
   examples(
@@ -28,6 +34,7 @@ function registerAudit(program: Command): void {
       .command("validate")
       .description("check an audit document (setup-block or bridge format) without running it")
       .argument("<doc>", "audit document (Markdown)")
+      .addOption(allowEmptyVerifyOption())
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runValidate)),
     ["cairn audit validate audit.md", "cairn audit validate audit.md --json | jq .errors"],
@@ -44,6 +51,7 @@ function registerAudit(program: Command): void {
         "--no-setup-files",
         "do not write the setup block's files (or a bridge document's phase files) into the project",
       )
+      .addOption(allowEmptyVerifyOption())
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runStart)),
     ["cairn audit start security-audit.md --tag security"],
@@ -90,6 +98,7 @@ function registerAudit(program: Command): void {
       .option("--timeout <seconds>", "timeout per verify command (default: config audit.verify_timeout_seconds)")
       .option("--test-command <cmd>", "command that must pass at completion")
       .option("--no-tests", "do not run a test command")
+      .addOption(allowEmptyVerifyOption())
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runRun)),
     ["cairn audit run audit.md --max-attempts 1 --json > events.ndjson"],

@@ -10,7 +10,7 @@ import type { EventStore } from "../../audit/events/event-store.js";
 import { timestampMs } from "../../audit/events/timestamps.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { notice, printJson, printLine as out } from "../shared/output.js";
-import { formatEventLine } from "./cli-helpers.js";
+import { failureOutputLines, formatEventLine } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
 
 export async function runWatch(
@@ -51,7 +51,10 @@ export async function runWatch(
           last = event;
           if (auditId && !event.audit_id?.startsWith(auditId)) continue;
           if (json) printJson(event);
-          else out(formatEventLine(event));
+          else {
+            out(formatEventLine(event));
+            for (const line of failureOutputLines(event)) out(line);
+          }
           if (options.untilDone && (event.type === "audit_completed" || event.type === "audit_abandoned")) return;
         }
         return;
