@@ -17,6 +17,7 @@ import { globalOptionsOf, openPool } from "../shared/client-factory.js";
 import { type MessageFormat, defaultFormat, formatMessage } from "../shared/message-format.js";
 import { notice } from "../shared/output.js";
 import { onStdoutClosed, stdoutClosed, watchStdoutReader, writeOut } from "../shared/stdout-writer.js";
+import { plural } from "../shared/plural.js";
 
 export interface FollowCliOptions {
   tail?: string;
@@ -64,11 +65,15 @@ function sinceNs(text: string): bigint {
 }
 
 function gapNotice(gap: Gap): void {
-  notice("drop", `${gap.count} message(s) left the pool before they were read (seq ${gap.fromSeq}..${gap.toSeq})`, {
-    from_seq: gap.fromSeq,
-    to_seq: gap.toSeq,
-    count: gap.count,
-  });
+  notice(
+    "drop",
+    `${plural(gap.count, "message")} left the pool before they were read (seq ${gap.fromSeq}..${gap.toSeq})`,
+    {
+      from_seq: gap.fromSeq,
+      to_seq: gap.toSeq,
+      count: gap.count,
+    },
+  );
 }
 
 function statusNotice(status: FollowStatus): void {
