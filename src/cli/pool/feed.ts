@@ -14,11 +14,13 @@ import { FeedReceipts } from "./feed-receipts.js";
 import { type InputFormat, RecordSplitter } from "./input/input-records.js";
 import { notice } from "../shared/output.js";
 import { type DecodedChunk, StrictUtf8Input } from "./input/utf8-input.js";
+import { type TagsPath, compileTagsPath, mergeTags } from "./input/tags-path.js";
 
 export interface FeedOptions {
   file?: string;
   in: InputFormat;
   tag?: string[];
+  tagsFrom?: string;
   durability: Durability;
   create?: boolean;
   size?: string;
@@ -42,6 +44,7 @@ export async function runFeed(
   if (data !== undefined && options.file !== undefined)
     throw new CairnError(ErrorKind.Usage, "give the message as DATA or with --file, not both");
   const tags = options.tag ?? [];
+  const tagsPath = options.tagsFrom === undefined ? null : compileTagsPath(options.tagsFrom);
   let single: unknown;
   if (data !== undefined) {
     try {
@@ -56,10 +59,13 @@ export async function runFeed(
   const receipts = FeedReceipts.forStdout(ref, globalOptionsOf(command).json === true);
   try {
     if (data !== undefined) {
-      await receipts.add([await pool.append(single, { tags, durability: options.durability })]);
+      const own = tagsPath?.(single) ?? { ok: true, tags: [] };
+      if (!own.ok) throw new CairnError(ErrorKind.Usage, own.message);
+      const messageTags = mergeTags(tags, own.tags);
+      await receipts.add([await pool.append(single, { tags: messageTags, durability: options.durability })]);
       return;
     }
-    const skipped = await feedStream(pool, inputStream(options.file), tags, options, receipts);
+    const skipped = await feedStream(pool, inputStream(options.file), tags, tagsPath, options, receipts);
     if (skipped > 0) process.exitCode = 1;
   } finally {
     await receipts.end(); // also after a failure: what was appended is worth saying
@@ -103,6 +109,7 @@ async function feedStream(
   pool: Pool,
   stream: NodeJS.ReadableStream,
   tags: string[],
+  tagsPath: TagsPath | null,
   options: FeedOptions,
   receipts: FeedReceipts,
 ): Promise<number> {
@@ -145,7 +152,7 @@ async function feedStream(
       if (items.length !== 1 || error.kind !== ErrorKind.Usage) throw err;
       return refuse(firstLine, error.message, error.hint);
     }
-    await receipts.add(messages, JSON.stringify(tags));
+    await receipts.add(messages, tagsPath === null ? JSON.stringify(tags) : undefined);
   };
 
   const take = async (records: ReturnType<RecordSplitter["push"]>) => {
@@ -154,13 +161,26 @@ async function feedStream(
         await refuse(record.line, record.message);
         continue;
       }
-      const bytes = planner.messageBytes(record.chars, tagsChars);
+      let messageTags = tags;
+      let messageTagsChars = tagsChars;
+      if (tagsPath !== null) {
+        const own = tagsPath(record.value);
+        if (!own.ok) {
+          await refuse(record.line, own.message);
+          continue;
+        }
+        messageTags = mergeTags(tags, own.tags);
+        messageTagsChars = JSON.stringify(messageTags).length;
+      }
+      const bytes = planner.messageBytes(record.chars, messageTagsChars);
       if (!planner.fits(bytes)) await flush();
       if (batch.length === 0) firstLine = record.line;
       // A one-line record is stored as the text it came in (already valid JSON): no second
       // serialisation. A pretty-printed one is stored compact.
       batch.push(
-        record.text.includes("\n") ? { data: record.value, tags } : { data: record.value, dataJson: record.text, tags },
+        record.text.includes("\n")
+          ? { data: record.value, tags: messageTags }
+          : { data: record.value, dataJson: record.text, tags: messageTags },
       );
       planner.add(bytes);
     }
