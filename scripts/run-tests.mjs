@@ -22,6 +22,7 @@ const SLOW = [
   "api/memory",
   "cli/where",
   "cli/concurrent-feed",
+  "cli/first-day",
   "ui/browser",
 ];
 const args = process.argv.slice(2);

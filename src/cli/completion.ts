@@ -19,6 +19,9 @@ function specsOf(command: Command, path: string[] = []): CommandSpec[] {
   return [own, ...visible.flatMap((c) => specsOf(c, [...path, c.name()]))];
 }
 
+/** Commands whose first argument is a pool: completion offers pool names there. */
+const POOL_COMMANDS = ["follow", "fetch", "feed", "tap", "doctor", "pool info", "pool delete", "pool truncate"];
+
 function bashScript(specs: CommandSpec[]): string {
   const cases = specs
     .map((s) => `    "${s.path.join(" ")}") words="${[...s.subcommands, ...s.flags].join(" ")}" ;;`)
@@ -32,7 +35,22 @@ _cairn() {
     [[ "$w" == -* ]] && continue
     case " $(_cairn_words "$path") " in *" $w "*) path="\${path:+$path }$w" ;; esac
   done
-  COMPREPLY=($(compgen -W "$(_cairn_words "$path")" -- "$cur"))
+  local words
+  words="$(_cairn_words "$path")"
+  # Where a command takes a pool, offer the pool directory's pools (a glob: no cairn process).
+  case "$path" in
+    ${POOL_COMMANDS.map((c) => `"${c}"`).join("|")}) [[ "$cur" != -* ]] && words="$words $(_cairn_pools)" ;;
+  esac
+  COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}
+_cairn_pools() {
+  local f names=""
+  for f in "\${CAIRN_DIR:-$HOME/.cairn/pools}"/*.cairn "\${CAIRN_DIR:-$HOME/.cairn/pools}"/*.plasmite; do
+    [[ -e "$f" ]] || continue
+    f="\${f##*/}"
+    names="$names \${f%.*}"
+  done
+  echo "$names"
 }
 _cairn_words() {
   local words=""

@@ -13,6 +13,7 @@ import { paint, printJson, printLine as out } from "../shared/output.js";
 import { cliAuditContext } from "./cli-context.js";
 import { failureOutputLines, formatEventLine } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
+import { plural } from "../shared/plural.js";
 
 interface JsonFlag {
   json?: boolean;
@@ -43,9 +44,9 @@ export async function runValidate(path: string, options: JsonFlag & { allowEmpty
   else {
     if (summary.valid) {
       out(
-        `${paint("green", "valid")} ${path}: ${summary.format} document "${summary.title}", ${summary.phases.length} phases`,
+        `${paint("green", "valid")} ${path}: ${summary.format} document "${summary.title}", ${plural(summary.phases.length, "phase")}`,
       );
-      for (const p of summary.phases) out(`  ${p.number}. ${p.title} (${p.verify} verify commands)`);
+      for (const p of summary.phases) out(`  ${p.number}. ${p.title} (${plural(p.verify, "verify command")})`);
     } else out(`${paint("red", "invalid")} ${path}`);
     for (const e of result.errors) out(`  ${paint("red", "error")} line ${e.line}: ${e.message}`);
     for (const w of result.warnings) out(`  ${paint("yellow", "warning")} line ${w.line}: ${w.message}`);
@@ -140,7 +141,7 @@ export async function runStatus(options: JsonFlag & { audit?: string }): Promise
       out(
         paint(
           "yellow",
-          `  warning: no activity for ${Math.floor(idleDays)} days; this audit is stale (complete or abandon it)`,
+          `  warning: no activity for ${plural(Math.floor(idleDays), "day")}; this audit is stale (complete or abandon it)`,
         ),
       );
   }

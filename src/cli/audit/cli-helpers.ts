@@ -4,6 +4,7 @@
  */
 import type { EventDict } from "../../audit/events/event.js";
 import { paint } from "../shared/output.js";
+import { plural } from "../shared/plural.js";
 
 /** A progress callback that redraws one stderr line on a TTY and does nothing otherwise. */
 export function ttyProgress(label: string): { update: (n: number, finished?: boolean) => void; done: () => void } {
@@ -17,7 +18,7 @@ export function ttyProgress(label: string): { update: (n: number, finished?: boo
     update: (n, finished) => {
       if (finished) return done();
       shown = true;
-      process.stderr.write(`\r${paint("dim", `${label}: ${n} files`, process.stderr)}`);
+      process.stderr.write(`\r${paint("dim", `${label}: ${plural(n, "file")}`, process.stderr)}`);
     },
     done,
   };
@@ -42,14 +43,14 @@ function describeData(event: EventDict): string {
   const d = event.data;
   switch (event.type) {
     case "audit_started":
-      return `${d.project}/${d.slug}, ${d.phases_total} phases${d.git_branch ? ` on ${d.git_branch}` : ""}`;
+      return `${d.project}/${d.slug}, ${plural(Number(d.phases_total), "phase")}${d.git_branch ? ` on ${d.git_branch}` : ""}`;
     case "verification_passed":
     case "verification_failed":
       return `${d.command} → exit ${d.exit_code} (${d.duration_ms} ms)`;
     case "phase_started":
       return String(d.description ?? "");
     case "phase_completed":
-      return `${d.duration_seconds}s, ${d.verification_count ?? 0} checks, +${d.files_created ?? 0} ~${d.files_modified ?? 0}`;
+      return `${d.duration_seconds}s, ${plural(Number(d.verification_count ?? 0), "check")}, +${d.files_created ?? 0} ~${d.files_modified ?? 0}`;
     case "phase_failed":
       return `${d.error} (attempt ${d.attempts})`;
     case "phase_skipped":

@@ -8,6 +8,7 @@ import { CairnError, ErrorKind } from "../../core/errors.js";
 import { notice, printJson, printLine as out } from "../shared/output.js";
 import { ttyProgress } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
+import { plural } from "../shared/plural.js";
 
 interface CaptureFlags {
   json?: boolean;
@@ -56,14 +57,14 @@ export async function runManifest(dir: string | undefined, options: CaptureFlags
       out(
         `${f.sha256.slice(0, 12)}  ${String(f.size).padStart(9)}  ${f.type === "binary" ? "bin " : "text"}  ${f.path}`,
       );
-    out(`${manifest.file_count} files, ${manifest.total_size_bytes} bytes in ${manifest.root}`);
+    out(`${plural(manifest.file_count, "file")}, ${plural(manifest.total_size_bytes, "byte")} in ${manifest.root}`);
   }
 }
 
 export async function runDiffCapture(dir: string, options: CaptureFlags & { output: string }): Promise<void> {
   const manifest = await capture(dir, options);
   writeManifestFile(options.output, manifest);
-  notice("captured", `${manifest.file_count} files to ${options.output}`, {
+  notice("captured", `${plural(manifest.file_count, "file")} to ${options.output}`, {
     file_count: manifest.file_count,
     path: options.output,
   });

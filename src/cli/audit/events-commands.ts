@@ -10,6 +10,7 @@ import { CairnError, ErrorKind } from "../../core/errors.js";
 import { notice, paint, printJson, printLine as out, printText } from "../shared/output.js";
 import { formatEventLine } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
+import { plural } from "../shared/plural.js";
 
 interface FilterFlags {
   json?: boolean;
@@ -58,7 +59,10 @@ export async function runEventsExport(options: FilterFlags & { output?: string }
   const text = formatEventsJson(events);
   if (options.output) {
     writeFileAtomic(nodePath.resolve(options.output), text);
-    notice("exported", `${events.length} events to ${options.output}`, { count: events.length, path: options.output });
+    notice("exported", `${plural(events.length, "event")} to ${options.output}`, {
+      count: events.length,
+      path: options.output,
+    });
   } else printText(text);
   await storage.close();
 }
@@ -68,7 +72,7 @@ export async function runEventsImport(file: string, options: { json?: boolean })
   const incoming = readEventsJsonFile(file);
   const result = { ...(await storage.events.importEvents(incoming)), path: file };
   if (wantsJson(options)) printJson(result);
-  else out(`imported ${result.imported} events (${result.skipped} already present) from ${file}`);
+  else out(`imported ${plural(result.imported, "event")} (${result.skipped} already present) from ${file}`);
   await storage.close();
 }
 
@@ -80,7 +84,7 @@ export async function runEventsClear(options: { json?: boolean; before?: string;
   const storage = new PhaserStorage();
   const count = await storage.clearEvents(options.before ? parseSince(options.before) : undefined);
   if (wantsJson(options)) printJson({ cleared: count });
-  else out(`cleared ${count} events`);
+  else out(`cleared ${plural(count, "event")}`);
   await storage.close();
 }
 

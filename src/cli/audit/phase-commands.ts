@@ -3,6 +3,7 @@ import { skipPhase, startPhase, verifyPhase } from "../../audit/run/phase-runner
 import { paint, printJson, printLine as out } from "../shared/output.js";
 import { cliAuditContext, phaseNumber } from "./cli-context.js";
 import { wantsJson } from "../shared/output-mode.js";
+import { plural } from "../shared/plural.js";
 
 interface PhaseFlags {
   json?: boolean;
@@ -44,7 +45,7 @@ export async function runPhaseVerify(n: string, options: PhaseFlags & { timeout?
     });
   else if (result.passed) out(`${paint("green", "completed")} phase ${result.phase.number}: ${result.phase.title}`);
   else if (result.exhausted)
-    out(`${paint("red", "failed")} phase ${result.phase.number} after ${result.phase.attempts} attempts`);
+    out(`${paint("red", "failed")} phase ${result.phase.number} after ${plural(result.phase.attempts, "attempt")}`);
   else
     out(
       `${paint("yellow", "not yet")}: phase ${result.phase.number} attempt ${result.phase.attempts} of ${ctx.maxAttempts} failed; fix it and run \`cairn phase verify ${result.phase.number}\` again`,

@@ -9,6 +9,7 @@ import { tagPills } from "../shared/message-format.js";
 import { paint, terminalSafe } from "../shared/output.js";
 import { wantsJson } from "../shared/output-mode.js";
 import { writeOut } from "../shared/stdout-writer.js";
+import { plural } from "../shared/plural.js";
 
 /** Receipts shown one by one on a terminal before feed switches to a progress line. */
 const TTY_RECEIPTS_MAX = 10;
@@ -61,7 +62,7 @@ export class FeedReceipts {
       const more = this.count - TTY_RECEIPTS_MAX;
       await writeOut(
         `${paint("dim", `… and ${more.toLocaleString("en-US")} more`)}\n` +
-          `appended ${this.count.toLocaleString("en-US")} messages to ${terminalSafe(this.pool)} ` +
+          `appended ${plural(this.count, "message", undefined, { grouped: true })} to ${terminalSafe(this.pool)} ` +
           `${paint("dim", `(seq ${this.firstSeq}..${this.lastSeq})`)}\n`,
       );
     }
@@ -80,7 +81,9 @@ export class FeedReceipts {
     if (now - this.lastProgressMs < PROGRESS_INTERVAL_MS) return;
     this.lastProgressMs = now;
     this.progressShown = true;
-    process.stderr.write(`\r\u001b[2Kappended ${this.count.toLocaleString("en-US")} messages (seq ${this.lastSeq})…`);
+    process.stderr.write(
+      `\r\u001b[2Kappended ${plural(this.count, "message", undefined, { grouped: true })} (seq ${this.lastSeq})…`,
+    );
   }
 
   private clearProgress(): void {

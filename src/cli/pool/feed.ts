@@ -14,11 +14,13 @@ import { FeedReceipts } from "./feed-receipts.js";
 import { type InputFormat, RecordSplitter } from "./input/input-records.js";
 import { notice } from "../shared/output.js";
 import { type DecodedChunk, StrictUtf8Input } from "./input/utf8-input.js";
+import { type TagsPath, compileTagsPath, mergeTags } from "./input/tags-path.js";
 
 export interface FeedOptions {
   file?: string;
   in: InputFormat;
   tag?: string[];
+  tagsFrom?: string;
   durability: Durability;
   create?: boolean;
   size?: string;
@@ -42,6 +44,7 @@ export async function runFeed(
   if (data !== undefined && options.file !== undefined)
     throw new CairnError(ErrorKind.Usage, "give the message as DATA or with --file, not both");
   const tags = options.tag ?? [];
+  const tagsPath = options.tagsFrom === undefined ? null : compileTagsPath(options.tagsFrom);
   let single: unknown;
   if (data !== undefined) {
     try {
@@ -56,13 +59,18 @@ export async function runFeed(
   const receipts = FeedReceipts.forStdout(ref, globalOptionsOf(command).json === true);
   try {
     if (data !== undefined) {
+      const own = tagsPath?.(single) ?? { ok: true, tags: [] };
+      if (!own.ok) throw new CairnError(ErrorKind.Usage, own.message);
+      const messageTags = mergeTags(tags, own.tags);
       // The text as typed is what the pool stores: key order and the number rule (core) apply to it.
       await receipts.add(
-        await pool.appendBatch([{ data: single, dataJson: data, tags }], { durability: options.durability }),
+        await pool.appendBatch([{ data: single, dataJson: data, tags: messageTags }], {
+          durability: options.durability,
+        }),
       );
       return;
     }
-    const skipped = await feedStream(pool, inputStream(options.file), tags, options, receipts);
+    const skipped = await feedStream(pool, inputStream(options.file), tags, tagsPath, options, receipts);
     if (skipped > 0) process.exitCode = 1;
   } finally {
     await receipts.end(); // also after a failure: what was appended is worth saying
@@ -106,6 +114,7 @@ async function feedStream(
   pool: Pool,
   stream: NodeJS.ReadableStream,
   tags: string[],
+  tagsPath: TagsPath | null,
   options: FeedOptions,
   receipts: FeedReceipts,
 ): Promise<number> {
@@ -148,7 +157,7 @@ async function feedStream(
       if (items.length !== 1 || error.kind !== ErrorKind.Usage) throw err;
       return refuse(firstLine, error.message, error.hint);
     }
-    await receipts.add(messages, JSON.stringify(tags));
+    await receipts.add(messages, tagsPath === null ? JSON.stringify(tags) : undefined);
   };
 
   const take = async (records: ReturnType<RecordSplitter["push"]>) => {
@@ -157,12 +166,23 @@ async function feedStream(
         await refuse(record.line, record.message);
         continue;
       }
-      const bytes = planner.messageBytes(record.chars, tagsChars);
+      let messageTags = tags;
+      let messageTagsChars = tagsChars;
+      if (tagsPath !== null) {
+        const own = tagsPath(record.value);
+        if (!own.ok) {
+          await refuse(record.line, own.message);
+          continue;
+        }
+        messageTags = mergeTags(tags, own.tags);
+        messageTagsChars = JSON.stringify(messageTags).length;
+      }
+      const bytes = planner.messageBytes(record.chars, messageTagsChars);
       if (!planner.fits(bytes)) await flush();
       if (batch.length === 0) firstLine = record.line;
       // A record is stored as the text it came in (already valid JSON; core compacts a
       // pretty-printed one): no second serialisation, and the writer's key order is kept.
-      batch.push({ data: record.value, dataJson: record.text, tags });
+      batch.push({ data: record.value, dataJson: record.text, tags: messageTags });
       planner.add(bytes);
     }
   };

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import type { FollowStatus, Follower, Gap, GapPolicy, Message, StartAt } from "../../api/types.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { lastMatchingStartOf } from "../../api/last-matching.js";
 import { messageToJsonLine } from "../../api/wire/message.js";
 import { nowNs, parseSinceNs } from "../../core/time.js";
 import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../shared/arguments.js";
@@ -16,6 +17,7 @@ import { globalOptionsOf, openPool } from "../shared/client-factory.js";
 import { type MessageFormat, defaultFormat, formatMessage } from "../shared/message-format.js";
 import { notice } from "../shared/output.js";
 import { onStdoutClosed, stdoutClosed, watchStdoutReader, writeOut } from "../shared/stdout-writer.js";
+import { plural } from "../shared/plural.js";
 
 export interface FollowCliOptions {
   tail?: string;
@@ -63,11 +65,15 @@ function sinceNs(text: string): bigint {
 }
 
 function gapNotice(gap: Gap): void {
-  notice("drop", `${gap.count} message(s) left the pool before they were read (seq ${gap.fromSeq}..${gap.toSeq})`, {
-    from_seq: gap.fromSeq,
-    to_seq: gap.toSeq,
-    count: gap.count,
-  });
+  notice(
+    "drop",
+    `${plural(gap.count, "message")} left the pool before they were read (seq ${gap.fromSeq}..${gap.toSeq})`,
+    {
+      from_seq: gap.fromSeq,
+      to_seq: gap.toSeq,
+      count: gap.count,
+    },
+  );
 }
 
 function statusNotice(status: FollowStatus): void {
@@ -98,12 +104,25 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
       : null;
 
   const pool = await openPool(command, ref);
+  // --tail N with --where: the newest N messages that pass it, found by the api's backward walk.
+  const start =
+    where !== null && typeof from === "object" && "last" in from
+      ? await lastMatchingStartOf(pool, {
+          last: from.last,
+          ...(options.tag && options.tag.length > 0 ? { tags: options.tag } : {}),
+          matches: (messages) =>
+            where.matches(
+              messages.map((m) => messageToJsonLine(m)),
+              (i) => (messages[i] as Message).seq,
+            ),
+        })
+      : from;
   const abort = new AbortController();
   onStdoutClosed(() => abort.abort());
   // Between messages nothing is written, so a gone reader would go unnoticed until the next.
   if (options.wait) await watchStdoutReader();
   const readOptions = {
-    from,
+    from: start,
     gap: options.gap,
     signal: abort.signal,
     ...(options.tag && options.tag.length > 0 ? { tags: options.tag } : {}),

@@ -15,6 +15,7 @@ import { clientFor, globalOptionsOf, openPool } from "../shared/client-factory.j
 import { relativeTime } from "../shared/message-format.js";
 import { paint, printJson, printLine } from "../shared/output.js";
 import { wantsJson } from "../shared/output-mode.js";
+import { plural } from "../shared/plural.js";
 
 function seqRange(info: PoolInfo): string {
   const { oldest, newest } = info.bounds;
@@ -161,7 +162,7 @@ export async function runPoolTruncate(name: string, options: { before: string },
   try {
     const dropped = await pool.truncate(beforeSeq);
     if (wantsJson(globalOptionsOf(command))) printJson({ pool: name, before: beforeSeq, dropped });
-    else printLine(`dropped ${dropped} message(s) from ${name} (seq < ${beforeSeq})`);
+    else printLine(`dropped ${plural(dropped, "message")} from ${name} (seq < ${beforeSeq})`);
   } finally {
     await pool.close();
   }

@@ -87,6 +87,10 @@ export function registerPoolCommands(program: Command): void {
           .default("auto"),
       )
       .option("-t, --tag <tag>", "tag every message (repeatable)", collect)
+      .option(
+        "--tags-from <path>",
+        "also tag each message with the string(s) at this jq path of its record, e.g. .tags",
+      )
       .addOption(
         new Option("--durability <mode>", "fast, or flush (fdatasync before the receipt)")
           .choices(["fast", "flush"])

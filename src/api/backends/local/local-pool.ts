@@ -10,6 +10,7 @@ import type { RewriteOptions as CoreRewriteOptions } from "../../../core/rewrite
 import { parseSize } from "../../../core/size.js";
 import { BATCH_BYTES_MAX, BATCH_ITEMS_MAX } from "../../batch-planner.js";
 import { ChangeSignal } from "../../change-signal.js";
+import { lastMatchingStartSeq } from "../../last-matching.js";
 import type {
   AppendOptions,
   BatchItem,
@@ -183,8 +184,8 @@ export class LocalPool implements Pool {
   }
 }
 
-/** Resolves a start position to the first seq to read. */
-export function startSeqFor(handle: PoolHandle, from: StartAt): number {
+/** Resolves a start position to the first seq to read; `last` counts messages carrying `tags`. */
+export function startSeqFor(handle: PoolHandle, from: StartAt, tags?: readonly string[]): number {
   const bounds = handle.bounds();
   if (from === "live") return bounds.nextSeq;
   if (from === "oldest") return bounds.oldestSeq ?? bounds.nextSeq;
@@ -196,6 +197,7 @@ export function startSeqFor(handle: PoolHandle, from: StartAt): number {
   if ("last" in from) {
     if (!Number.isSafeInteger(from.last) || from.last < 0)
       throw new CairnError(ErrorKind.Usage, `invalid count ${from.last}`);
+    if (tags && tags.length > 0) return lastMatchingStartSeq(handle, from.last, tags);
     const oldest = bounds.oldestSeq ?? bounds.nextSeq;
     return Math.max(oldest, bounds.nextSeq - from.last);
   }
@@ -223,7 +225,7 @@ class LocalFollower implements Follower {
     if (poll !== undefined && (!(poll > 0) || poll > POLL_MS_MAX)) {
       throw new CairnError(ErrorKind.Usage, `pollIntervalMs must be in (0, ${POLL_MS_MAX}]`);
     }
-    this.startSeq = startSeqFor(handle, options.from ?? "live");
+    this.startSeq = startSeqFor(handle, options.from ?? "live", options.tags);
     this.nextSeq = this.startSeq;
     options.signal?.addEventListener("abort", () => this.close(), { once: true });
   }
