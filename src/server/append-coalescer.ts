@@ -10,12 +10,12 @@
  * whole batch, since retrying could write a message twice.
  */
 import { BatchPlanner } from "../api/batch-planner.js";
-import type { Durability, Message, Pool } from "../api/types.js";
+import type { BatchItem, Durability, Message, Pool } from "../api/types.js";
 import { CairnError, ErrorKind } from "../core/errors.js";
 
 interface PendingAppend {
-  data: unknown;
-  tags: readonly string[] | undefined;
+  /** The message, with the data's text as the client sent it when there is one. */
+  item: BatchItem;
   durability: Durability;
   bytes: number;
   resolve(message: Message): void;
@@ -32,13 +32,7 @@ export class AppendCoalescer {
   ) {}
 
   /** `bytes` is the request body size, a cheap upper bound for the message's size. */
-  append(
-    pool: Pool,
-    data: unknown,
-    tags: readonly string[] | undefined,
-    durability: Durability,
-    bytes: number,
-  ): Promise<Message> {
+  append(pool: Pool, item: BatchItem, durability: Durability, bytes: number): Promise<Message> {
     return new Promise((resolve, reject) => {
       let queue = this.queues.get(pool);
       if (!queue) {
@@ -46,7 +40,7 @@ export class AppendCoalescer {
         this.queues.set(pool, queue);
         setImmediate(() => void this.flush(pool));
       }
-      queue.push({ data, tags, durability, bytes, resolve, reject });
+      queue.push({ item, durability, bytes, resolve, reject });
     });
   }
 
@@ -74,7 +68,7 @@ export class AppendCoalescer {
     if (batch.length > 1) {
       try {
         const messages = await pool.appendBatch(
-          batch.map((p) => (p.tags === undefined ? { data: p.data } : { data: p.data, tags: p.tags })),
+          batch.map((p) => p.item),
           { durability },
         );
         for (const [i, p] of batch.entries()) p.resolve(messages[i] as Message);
@@ -90,7 +84,8 @@ export class AppendCoalescer {
     }
     for (const p of batch) {
       try {
-        p.resolve(await pool.append(p.data, p.tags === undefined ? { durability } : { tags: p.tags, durability }));
+        const [message] = await pool.appendBatch([p.item], { durability });
+        p.resolve(message as Message);
       } catch (err) {
         p.reject(err);
       }

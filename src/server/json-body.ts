@@ -21,6 +21,15 @@ export async function readJsonObject(
   bodyBytesMax: number,
   budget?: BodyBudget,
 ): Promise<Record<string, unknown>> {
+  return (await readJsonBody(req, bodyBytesMax, budget)).value;
+}
+
+/** readJsonObject, also handing back the body's text (so members can be stored as sent). */
+export async function readJsonBody(
+  req: http.IncomingMessage,
+  bodyBytesMax: number,
+  budget?: BodyBudget,
+): Promise<{ value: Record<string, unknown>; text: string }> {
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > bodyBytesMax) throw tooLarge(bodyBytesMax);
@@ -47,7 +56,7 @@ export async function readJsonObject(
   }
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw usage("request body must be a JSON object");
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, text };
 }
 
 /** The body as text; bytes that are not UTF-8 are Usage (400), never silently replaced. */

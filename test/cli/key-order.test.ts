@@ -72,6 +72,22 @@ describe("key order and __proto__ keys", () => {
     assert.equal(dataTextOf(got.text.slice('{"message":'.length)), PROTO);
   });
 
+  it("HTTP append and append_batch store data in the writer's key order", async () => {
+    await post(server.url, "/v0/pools", { pool: "o", size_bytes: "1M" });
+    const one = await request(server.url, "/v0/pools/o/append", { raw: `{"tags":["x"],"data":${NUMERIC}}` });
+    assert.equal(one.status, 200, one.text);
+    const batch = await request(server.url, "/v0/pools/o/append_batch", {
+      raw: `{"items":[{"data":${NUMERIC}},{"tags":["y"],"data":{"z":[1,{"10":"a","2":"b"}],"a":"}]\\""}}]}`,
+    });
+    assert.equal(batch.status, 200, batch.text);
+    const tail = await request(server.url, "/v0/pools/o/tail?from=oldest&timeout_ms=0");
+    assert.deepEqual(tail.text.trim().split("\n").map(dataTextOf), [
+      NUMERIC,
+      NUMERIC,
+      '{"z":[1,{"10":"a","2":"b"}],"a":"}]\\""}',
+    ]);
+  });
+
   it("a follower over HTTP keeps the data's text as the server sent it", async () => {
     await post(server.url, "/v0/pools", { pool: "q", size_bytes: "1M" });
     const client = new Client();
