@@ -34,14 +34,13 @@ export async function histogram(
   const spanNs = untilNs > sinceNs ? untilNs - sinceNs : 1n;
   // Whole milliseconds, at least one, so bucket starts print cleanly.
   const bucketNs = ((spanNs + BigInt(bucketCount) - 1n) / BigInt(bucketCount) / 1_000_000n + 1n) * 1_000_000n;
+  // Edges never decrease, so each search starts at the previous edge's seq.
   const edges: number[] = [];
+  let floorSeq = bounds.oldestSeq;
   for (let i = 0; i <= bucketCount; i++) {
     const edgeNs = sinceNs + bucketNs * BigInt(i);
-    edges.push(
-      edgeNs >= untilNs
-        ? await seqAtOrAfter(pool, untilNs, bounds.endSeq, bounds.oldestSeq)
-        : await seqAtOrAfter(pool, edgeNs, bounds.endSeq, bounds.oldestSeq),
-    );
+    floorSeq = await seqAtOrAfter(pool, edgeNs >= untilNs ? untilNs : edgeNs, bounds.endSeq, floorSeq);
+    edges.push(floorSeq);
   }
   const buckets = [];
   for (let i = 0; i < bucketCount; i++) {

@@ -14,6 +14,8 @@ import { type BrowserKit, countBecomes, launchBrowser, screenshot, until } from 
 
 const TOTAL = 100_000;
 const WINDOW_MAX = 500;
+const UNVERIFIED =
+  "unfinished: with the server fixed (first paint now about 2 s cold in this test), the scroll-back test hung after its heap check (500 rows, 7.6 MiB) at the order toggle and seq 1; this and the following steps are not yet verified";
 let kit: BrowserKit;
 let server: TestServer;
 
@@ -56,9 +58,7 @@ const seqs = (page: Page) =>
 const listData = async (page: Page, key: string) =>
   Number(await page.locator('[data-testid="messages"]').getAttribute(`data-${key}`));
 
-describe("history of a 100,000-message pool", {
-  skip: "known failing: first paint measured at 24-45 s on a loaded machine and scroll/jq/reload steps time out; see the report of issue 11",
-}, () => {
+describe("history of a 100,000-message pool", () => {
   test("the first paint is measured, and the newest page is shown", async () => {
     const page = await kit.newPage();
     const started = Date.now();
@@ -79,7 +79,9 @@ describe("history of a 100,000-message pool", {
     await page.close();
   });
 
-  test("scrolling back pages in one request at a time, the window stays bounded, and seq 1 is reachable", async () => {
+  test("scrolling back pages in one request at a time, the window stays bounded, and seq 1 is reachable", {
+    skip: UNVERIFIED,
+  }, async () => {
     const page = await kit.newPage();
     await page.goto(`${server.url}/ui/#/pools/big`);
     await page.locator(`${cards}[data-seq="${TOTAL}"]`).waitFor();
@@ -121,7 +123,7 @@ describe("history of a 100,000-message pool", {
     await page.close();
   });
 
-  test("a jq search runs on the server and finds matches anywhere in the pool", async () => {
+  test("a jq search runs on the server and finds matches anywhere in the pool", { skip: UNVERIFIED }, async () => {
     const page = await kit.newPage();
     await page.goto(`${server.url}/ui/#/pools/big`);
     await page.locator(`${cards}[data-seq="${TOTAL}"]`).waitFor();
@@ -137,7 +139,7 @@ describe("history of a 100,000-message pool", {
     await page.close();
   });
 
-  test("a tag filter finds matches far older than the newest page", async () => {
+  test("a tag filter finds matches far older than the newest page", { skip: UNVERIFIED }, async () => {
     const page = await kit.newPage({ width: 400, height: 800 });
     await page.goto(`${server.url}/ui/#/pools/big`);
     await page.locator(`${cards}[data-seq="${TOTAL}"]`).waitFor();
@@ -149,7 +151,9 @@ describe("history of a 100,000-message pool", {
     await page.close();
   });
 
-  test("filters, search, position, density and order survive a reload from the address", async () => {
+  test("filters, search, position, density and order survive a reload from the address", {
+    skip: UNVERIFIED,
+  }, async () => {
     const page = await kit.newPage();
     await page.goto(`${server.url}/ui/#/pools/big?seq=50000&dense=1&order=asc`);
     await page.locator(`${cards}[data-seq="50000"].target`).waitFor();
@@ -171,7 +175,9 @@ describe("history of a 100,000-message pool", {
     await page.close();
   });
 
-  test("dense mode is one line per message with smart previews, and the order toggles", async () => {
+  test("dense mode is one line per message with smart previews, and the order toggles", {
+    skip: UNVERIFIED,
+  }, async () => {
     for (const width of [1400, 400]) {
       const page = await kit.newPage({ width, height: 900 });
       await page.goto(`${server.url}/ui/#/pools/big`);

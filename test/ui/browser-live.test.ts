@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { Client } from "../../src/api/client.js";
 import type { Pool } from "../../src/api/types.js";
 import { type TestServer, startTestServer } from "../server/harness.js";
-import { type BrowserKit, launchBrowser, screenshot } from "./browser-kit.js";
+import { type BrowserKit, launchBrowser, screenshot, until } from "./browser-kit.js";
 
 let kit: BrowserKit;
 let server: TestServer;
@@ -81,11 +81,19 @@ async function feed(pool: Pool, perSecond: number, durationMs: number, signal: {
   return sent;
 }
 
+/**
+ * Takes 40 samples of the newest card while messages keep arriving: the feed lasts as long
+ * as the sampling (at most 20 s), so a slow machine takes fewer samples per second but
+ * every sample sees a live feed. (A feed of a fixed 3 s once ended before a loaded
+ * machine's sampling did, and the last samples all saw the same final card.) Then the last
+ * message sent must become the newest card: nothing dropped on the way.
+ */
 async function sampleWhileFeeding(page: Page, poolName: string): Promise<Look[]> {
   const pool = await new Client({ dir: server.dir }).openOrCreate(poolName);
   const signal = { stop: false };
-  const feeding = feed(pool, 50, 3_000, signal);
+  const feeding = feed(pool, 50, 20_000, signal);
   const looks: Look[] = [];
+  const started = Date.now();
   await page.waitForTimeout(300);
   while (looks.length < 40) {
     const look = await newestCardLook(page);
@@ -93,7 +101,12 @@ async function sampleWhileFeeding(page: Page, poolName: string): Promise<Look[]>
     await page.waitForTimeout(40);
   }
   signal.stop = true;
-  await feeding;
+  const sent = await feeding;
+  const stoppedAt = Date.now();
+  await until(async () => (await newestCardLook(page))?.seq === String(sent), `the last message (${sent}) shown`);
+  console.log(
+    `# ${poolName}: ${looks.length} samples in ${stoppedAt - started} ms, ${new Set(looks.map((l) => l.seq)).size} distinct newest cards, ${sent} sent, the last shown ${Date.now() - stoppedAt} ms after the feed stopped`,
+  );
   await pool.close();
   return looks;
 }

@@ -323,10 +323,12 @@ export const poolView = {
       renderChips();
       updateShown();
       saveState();
-      refreshHistogram();
+      // The page of messages first, the histogram after it: both are one request each, and
+      // the list is what the user came for (the histogram is a guide).
       if (state.seq !== null) await jumpToSeq(state.seq);
       else if (state.time) await jumpToTime(state.time);
       else await showLatest();
+      refreshHistogram();
     }
 
     function showLatest() {
