@@ -5,11 +5,11 @@ import { writeFileAtomic } from "../../audit/storage/atomic-file.js";
 import { isEventType } from "../../audit/events/event.js";
 import { formatEventsJson, readEventsJsonFile } from "../../audit/events/events-json.js";
 import { PhaserStorage } from "../../audit/storage/storage.js";
-import { parseSince } from "../../audit/events/timestamps.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { notice, paint, printJson, printLine as out, printText } from "../shared/output.js";
 import { formatEventLine } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
+import { sinceFlagMs } from "../shared/since-flag.js";
 
 interface FilterFlags {
   json?: boolean;
@@ -26,7 +26,7 @@ async function filtered(storage: PhaserStorage, options: FilterFlags) {
   let events = await storage.getEvents({
     ...(auditId ? { auditId } : {}),
     ...(options.type ? { eventType: options.type } : {}),
-    ...(options.since ? { since: parseSince(options.since) } : {}),
+    ...(options.since ? { since: sinceFlagMs(options.since) } : {}),
   });
   if (options.limit !== undefined) {
     const limit = Number(options.limit);
@@ -78,7 +78,7 @@ export async function runEventsClear(options: { json?: boolean; before?: string;
       hint: "e.g. cairn events clear --before 30d",
     });
   const storage = new PhaserStorage();
-  const count = await storage.clearEvents(options.before ? parseSince(options.before) : undefined);
+  const count = await storage.clearEvents(options.before ? sinceFlagMs(options.before, "--before") : undefined);
   if (wantsJson(options)) printJson({ cleared: count });
   else out(`cleared ${count} events`);
   await storage.close();
