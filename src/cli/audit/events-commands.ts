@@ -1,7 +1,7 @@
 /** `cairn events list|export|import|clear` over the events pool in `.phaser/`. */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { writeFileAtomic } from "../../audit/storage/atomic-file.js";
+import { writeOutputFile } from "../../audit/storage/output-file.js";
 import { isEventType } from "../../audit/events/event.js";
 import { formatEventsJson, readEventsJsonFile } from "../../audit/events/events-json.js";
 import { PhaserStorage } from "../../audit/storage/storage.js";
@@ -57,7 +57,7 @@ export async function runEventsExport(options: FilterFlags & { output?: string }
   const events = await filtered(storage, options);
   const text = formatEventsJson(events);
   if (options.output) {
-    writeFileAtomic(nodePath.resolve(options.output), text);
+    writeOutputFile(nodePath.resolve(options.output), text);
     notice("exported", `${events.length} events to ${options.output}`, { count: events.length, path: options.output });
   } else printText(text);
   await storage.close();
