@@ -42,10 +42,10 @@ describe("numeric settings", () => {
       "diff.content_max_bytes",
     ];
     for (const key of keys)
-      for (const bad of ["0", "-5", "0.5", "1e12", "many"]) {
+      for (const bad of ["0", "-5", ...(key.endsWith("seconds") ? [] : ["0.5"]), "1e12", "many"]) {
         const r = cli(["config", "set", key, bad, "--json"], opts);
         assert.equal(r.status, 2, `${key}=${bad}: ${r.stderr}`);
-        assert.match(errorOf(r.stderr).message, new RegExp(`^${key.replace(".", "\\.")} takes a whole number`));
+        assert.match(errorOf(r.stderr).message, new RegExp(`^${key.replace(".", "\\.")} takes a (whole )?number`));
       }
     assert.equal(cli(["config", "set", "storage.max_events", "5000"], opts).status, 0);
     assert.equal(cli(["config", "get", "storage.max_events"], opts).stdout.trim(), "5000");

@@ -9,6 +9,7 @@ import { Document, isMap, parseDocument } from "yaml";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import { EVENTS_POOL_KEY, eventsPoolRef } from "../events/events-pool-ref.js";
 import { withStorageLock, writeFileAtomic } from "./atomic-file.js";
+import { withPhaserLock } from "./phaser-lock.js";
 import { isNumericSetting, requireNumericSetting } from "./numeric-settings.js";
 
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
@@ -110,28 +111,33 @@ export class ConfigStore {
   set(key: string, value: ConfigValue): void {
     const parts = splitKey(key);
     if (isNumericSetting(key)) requireNumericSetting(key, value);
-    withStorageLock(this.root, () => {
-      const doc = this.readDocument() ?? new Document(defaultConfig());
-      if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as typeof doc.contents;
-      for (let n = 1; n < parts.length; n++) {
-        const section = doc.getIn(parts.slice(0, n), true);
-        if (section !== undefined && !isMap(section))
-          throw new CairnError(
-            ErrorKind.Usage,
-            `cannot set ${key}: ${parts.slice(0, n).join(".")} holds a value, not a section`,
-            {
-              path: this.path,
-              hint: `set ${parts.slice(0, n).join(".")} itself, or fix config.yaml (\`cairn config reset\` restores the defaults)`,
-            },
-          );
-      }
-      doc.setIn(parts, value);
-      writeFileAtomic(this.path, doc.toString());
-    });
+    withStorageLock(this.root, () => withPhaserLock(this.path, () => this.setLocked(parts, key, value)));
+  }
+
+  /** Call holding both locks. */
+  private setLocked(parts: string[], key: string, value: ConfigValue): void {
+    const doc = this.readDocument() ?? new Document(defaultConfig());
+    if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as typeof doc.contents;
+    for (let n = 1; n < parts.length; n++) {
+      const section = doc.getIn(parts.slice(0, n), true);
+      if (section !== undefined && !isMap(section))
+        throw new CairnError(
+          ErrorKind.Usage,
+          `cannot set ${key}: ${parts.slice(0, n).join(".")} holds a value, not a section`,
+          {
+            path: this.path,
+            hint: `set ${parts.slice(0, n).join(".")} itself, or fix config.yaml (\`cairn config reset\` restores the defaults)`,
+          },
+        );
+    }
+    doc.setIn(parts, value);
+    writeFileAtomic(this.path, doc.toString());
   }
 
   reset(): void {
-    withStorageLock(this.root, () => writeFileAtomic(this.path, new Document(defaultConfig()).toString()));
+    withStorageLock(this.root, () =>
+      withPhaserLock(this.path, () => writeFileAtomic(this.path, new Document(defaultConfig()).toString())),
+    );
   }
 }
 

@@ -9,13 +9,15 @@ import { CairnError, ErrorKind } from "../../core/errors.js";
 interface Bounds {
   min: number;
   max: number;
+  /** Fractions allowed (a timeout of 2.5 s); every other setting is a whole number. */
+  fractional?: boolean;
 }
 
 /** max_events at 1,000,000 is a pool of about 1.5 GB (1.5 KiB per event): the largest sane one. */
 const NUMERIC_SETTINGS: Readonly<Record<string, Bounds>> = {
   "storage.max_events": { min: 1, max: 1_000_000 },
   "storage.retention_days": { min: 1, max: 36_500 },
-  "audit.verify_timeout_seconds": { min: 1, max: 86_400 },
+  "audit.verify_timeout_seconds": { min: 0.001, max: 86_400, fractional: true },
   "audit.max_attempts": { min: 1, max: 100 },
   "audit.stale_days": { min: 1, max: 3_650 },
   "diff.content_max_bytes": { min: 1, max: 100 * 1024 * 1024 },
@@ -29,10 +31,11 @@ export function isNumericSetting(key: string): boolean {
 export function requireNumericSetting(key: string, value: unknown, where?: string): number {
   const bounds = NUMERIC_SETTINGS[key];
   if (!bounds) throw new CairnError(ErrorKind.Internal, `${key} is not a numeric setting`);
-  if (typeof value === "number" && Number.isInteger(value) && value >= bounds.min && value <= bounds.max) return value;
+  const whole = bounds.fractional || Number.isInteger(value);
+  if (typeof value === "number" && whole && value >= bounds.min && value <= bounds.max) return value;
   throw new CairnError(
     ErrorKind.Usage,
-    `${key} takes a whole number from ${bounds.min} to ${bounds.max.toLocaleString("en-US")}, not ${JSON.stringify(value)}${where ? ` (in ${where})` : ""}`,
+    `${key} takes ${bounds.fractional ? "a number" : "a whole number"} from ${bounds.min} to ${bounds.max.toLocaleString("en-US")}, not ${JSON.stringify(value)}${where ? ` (in ${where})` : ""}`,
     {
       ...(where ? { path: where } : {}),
       hint: `set it with \`cairn config set ${key} N\`, or remove it from config.yaml for the default`,
