@@ -68,13 +68,30 @@ export function parseDurationNs(text: string): bigint {
   return BigInt(Math.round(Number(m[1]) * (unitNs[m[2] as string] as number)));
 }
 
-/** `--since` accepts a duration ago (`5m`) or an RFC 3339 time. */
+/** The units of `--since`: m is minutes and mo months (30 days), everywhere in the CLI. */
+const SINCE_UNIT_NS: Record<string, bigint> = {
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+  mo: 2_592_000_000_000_000n,
+};
+const SINCE_AGO = /^(\d+)(s|m|h|d|w|mo)$/;
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const SINCE_GRAMMAR =
+  "a duration ago such as 5m, or an RFC 3339 time such as 2025-12-05T10:15:30Z or 2025-12-05; units s m h d w mo, m = minutes, mo = months of 30 days";
+
+/**
+ * The one `--since` grammar (`cairn follow`, `cairn events list|clear`): `N` + `s m h d w mo`
+ * ago, an RFC 3339 date-time, or an RFC 3339 full-date (midnight UTC). Returns ns since the epoch.
+ */
 export function parseSinceNs(text: string, now: bigint = nowNs()): bigint {
-  if (DURATION.test(text.trim())) return now - parseDurationNs(text);
-  if (!/^\s*\d{4}-/.test(text))
-    throw new CairnError(
-      ErrorKind.Usage,
-      `invalid time "${text}" (expected a duration ago such as 5m, or an RFC 3339 time such as 2025-12-05T10:15:30Z)`,
-    );
-  return parseTimeNs(text);
+  const trimmed = text.trim();
+  const ago = SINCE_AGO.exec(trimmed);
+  if (ago) return now - BigInt(ago[1] as string) * (SINCE_UNIT_NS[ago[2] as string] as bigint);
+  if (FULL_DATE.test(trimmed)) return parseTimeNs(`${trimmed}T00:00:00Z`);
+  if (/^\d{4}-/.test(trimmed)) return parseTimeNs(trimmed);
+  throw new CairnError(ErrorKind.Usage, `invalid time "${text}" (expected ${SINCE_GRAMMAR})`);
 }

@@ -199,11 +199,12 @@ describe("audit loop edges", () => {
     const s = new PhaserStorage(storage);
     const recent = new Date(Date.now() - 60_000).toISOString();
     await s.appendEvent(event("new1", recent));
-    await s.appendEvent(event("old1", "2026-01-01T00:00:00.000Z"));
+    // (within retention_days, so only the clear drops them)
+    await s.appendEvent(event("old1", new Date(Date.now() - 20 * 86_400_000).toISOString()));
     await s.appendEvent(event("new2", recent));
-    await s.appendEvent(event("old2", "2026-01-02T00:00:00.000Z"));
+    await s.appendEvent(event("old2", new Date(Date.now() - 19 * 86_400_000).toISOString()));
     s.close();
-    const r = cli(["events", "clear", "--before", "2026-06-01", "--json"], opts);
+    const r = cli(["events", "clear", "--before", "10d", "--json"], opts);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { cleared: 2 });
     assert.deepEqual(

@@ -99,11 +99,11 @@ describe("audits.json", () => {
     const raw = JSON.parse(fs.readFileSync(path.join(root, "audits.json"), "utf8"));
     assert.equal(raw.audits[0].completed_at, "2025-12-05T12:30:00Z", "existing timestamps are preserved");
     assert.deepEqual(raw.audits[0].metadata, { git_branch: "main" });
-    // events.json is imported into the pool on first open and kept as a backup
+    // events.json is read (and imported into the pool) but never renamed or rewritten (issue 9, finding 7)
     const events = await storage.getEvents();
     assert.equal(events.length, 8);
-    assert.ok(fs.existsSync(path.join(root, "events.json.bak")));
-    assert.ok(!fs.existsSync(path.join(root, "events.json")));
+    assert.ok(!fs.existsSync(path.join(root, "events.json.bak")));
+    assert.ok(fs.existsSync(path.join(root, "events.json")));
     assert.deepEqual(
       events.map((e) => e.type),
       [

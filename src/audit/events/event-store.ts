@@ -1,27 +1,39 @@
 /**
  * The events pool: audit events as messages of a Cairn pool, reached only through the api
  * (`Client`, `Pool`), so the pool can be the local `.phaser/events.cairn` (the default) or
- * any pool `storage.events_pool` names, a served one included. Appends cost one frame write,
- * and `cairn follow`, `audit watch` and the server see them live.
+ * any pool `storage.events_pool` names, a served one included. Appends cost one frame write
+ * (and one `stat` of events.json), and `cairn follow`, `audit watch` and the server see them live.
  *
- * The pool is a ring sized from `storage.max_events`. On the first use in a process, a pool
- * of another size is rebuilt at the configured one (`Pool.rewrite`), and events beyond
- * max_events or older than retention_days are dropped. Pools that refuse `rewrite` (remote
- * ones) keep their size and lose only their oldest end (`truncate`). A Phaser `events.json`
- * beside the storage is imported once, when this store creates the pool, and kept as
- * `events.json.bak`. Each message's data is the event dict; tags are `audit` and its type.
+ * Phaser's `events.json` beside the storage is never renamed or written: its events are
+ * imported incrementally (phaser-import-ledger.ts) under the storage lock by every writer
+ * that sees the file changed, tagged `phaser`, without duplicates. Readers write nothing:
+ * they merge events.json's not-yet-imported events into what they return, so a read-only
+ * `.phaser/` serves every read. A writer's first use in a process also sizes the pool for
+ * `max_events` (plus room for Phaser's events) and applies retention (retention-plan.ts).
  */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import type { Client } from "../../api/client.js";
-import type { Message, Pool, RewriteOptions } from "../../api/types.js";
+import type { Message, Pool } from "../../api/types.js";
 import { isFilePoolInfo } from "../../api/wire/pool-info.js";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import { withStorageLockAsync } from "../storage/atomic-file.js";
 import type { EventDict } from "./event.js";
 import { asEventDict, sortByTime, tagsOf, toBatchItem, validateRequired } from "./event-dicts.js";
-import { readEventsJsonFile } from "./events-json.js";
+import {
+  type FileSignature,
+  currentSignature,
+  eventsAfterWatermark,
+  readLedger,
+  readPhaserEvents,
+  sameSignature,
+  writeLedgerLocked,
+} from "./phaser-import-ledger.js";
+import { planRetention } from "./retention-plan.js";
 import { timestampMs } from "./timestamps.js";
+
+/** The tag of events imported from Phaser's events.json (exempt from retention). */
+export const PHASER_TAG = "phaser";
 
 export { EVENTS_POOL_FILE } from "./events-pool-ref.js";
 export { sortByTime } from "./event-dicts.js";
@@ -51,8 +63,12 @@ export class EventStore {
   private pool: Pool | null = null;
   /** Whether this store has checked the pool's size and retention since it was opened. */
   private maintained = false;
-  /** How many events the one-time events.json import brought in (0 when none). */
-  importedOnOpen = 0;
+  /** events.json as this process last imported it (null: none); a writer re-imports when it changes. */
+  private seenPhaserFile: FileSignature | null | undefined = undefined;
+  /** How many events this store imported from Phaser's events.json. */
+  importedFromPhaser = 0;
+  /** How many events retention dropped in this process (reported by `events import`). */
+  droppedByRetention = 0;
 
   constructor(
     private readonly root: string,
@@ -68,25 +84,41 @@ export class EventStore {
   }
 
   /**
-   * The pool, opened (or created, importing events.json) on first use; on the first open a
-   * pool whose size no longer matches `max_events` is rebuilt at the new size, and events
-   * beyond max_events or older than retention_days are dropped.
+   * The pool. Where this process may write (.phaser/ and the pool file writable), it is
+   * created when absent, and on first use sized, brought up to date with events.json and
+   * trimmed by retention; where it may not, the pool is opened as it is (NotFound when absent).
    */
   async open(): Promise<Pool> {
+    if (!this.maintained && !this.canWrite()) {
+      this.pool ??= await this.client.open(this.poolRef);
+      return this.pool;
+    }
     const pool = this.pool ?? (await this.openOrCreate());
     this.pool = pool;
     if (!this.maintained) {
+      await withStorageLockAsync(this.root, async () => {
+        await this.importPhaserEventsLocked(pool);
+        await this.maintainLocked(pool);
+      });
       this.maintained = true;
-      const size = poolBytesFor(this.retention.maxEvents);
-      if (await isSizedOtherThan(pool, size)) {
-        await withStorageLockAsync(this.root, async () => {
-          // Checked again under the lock: another process may have resized it meanwhile.
-          if (await isSizedOtherThan(pool, size)) await this.rewriteOrTruncate(pool, {});
-        });
-      }
-      await this.applyRetention(pool);
     }
     return pool;
+  }
+
+  /** Whether this process may write the storage and the pool (a remote pool: asked of the server). */
+  private canWrite(): boolean {
+    if (this.isRemote) return true;
+    const writable = (path: string): boolean => {
+      try {
+        fs.accessSync(path, fs.constants.W_OK);
+        return true;
+      } catch (err) {
+        // Absent: writable when the nearest directory that exists is (it would be created there).
+        const parent = nodePath.dirname(path);
+        return (err as { code?: string }).code === "ENOENT" && parent !== path ? writable(parent) : false;
+      }
+    };
+    return writable(this.root) && writable(this.poolRef);
   }
 
   private async openOrCreate(): Promise<Pool> {
@@ -102,33 +134,103 @@ export class EventStore {
         throw toCairnError(err, { path: this.root, what: "cannot create storage directory" });
       }
     }
-    return withStorageLockAsync(this.root, () => this.createLocked());
-  }
-
-  /** Under the storage lock: creates the pool (unless another process just did) and imports events.json. */
-  private async createLocked(): Promise<Pool> {
-    const size = poolBytesFor(this.retention.maxEvents);
-    let pool: Pool;
     try {
-      pool = await this.client.create(this.poolRef, { size });
+      return await this.client.create(this.poolRef, { size: this.targetBytes() });
     } catch (err) {
       if (err instanceof CairnError && err.kind === ErrorKind.AlreadyExists) return this.client.open(this.poolRef);
       throw err;
     }
-    const legacy = nodePath.join(this.root, "events.json");
-    if (fs.existsSync(legacy)) {
-      const imported = sortByTime(readEventsJsonFile(legacy));
-      if (imported.length > 0) await pool.appendBatch(imported.map(toBatchItem), { durability: "flush" });
-      fs.renameSync(legacy, freeBackupName(legacy));
-      this.importedOnOpen = imported.length;
+  }
+
+  /** The pool's size: max_events of Cairn's own, plus room for the events.json history it holds. */
+  private targetBytes(): number {
+    return poolBytesFor(this.retention.maxEvents + (readLedger(this.root)?.count ?? 0));
+  }
+
+  /**
+   * Call holding the storage lock. Appends events.json's events that are not in the pool yet
+   * (tagged `phaser`) and records how far it got; returns how many went in. A corrupt
+   * events.json is a Corrupt error: the write that needed it fails rather than go on blind.
+   */
+  private async importPhaserEventsLocked(pool: Pool): Promise<number> {
+    const ledger = readLedger(this.root);
+    const now = currentSignature(this.root);
+    if (now === null || (ledger && sameSignature(ledger.signature, now))) {
+      this.seenPhaserFile = now;
+      return 0;
     }
-    return pool;
+    const file = readPhaserEvents(this.root);
+    if (file === null) {
+      this.seenPhaserFile = null;
+      return 0;
+    }
+    const candidates = eventsAfterWatermark(file.events, ledger);
+    let fresh: EventDict[] = [];
+    if (candidates.length > 0) {
+      const known = new Set<string>();
+      for await (const { dict } of scanPool(pool)) known.add(dict.id);
+      fresh = candidates.filter((d) => !known.has(d.id) && known.add(d.id));
+    }
+    const count = file.events.length;
+    const needed = poolBytesFor(this.retention.maxEvents + count);
+    const info = await pool.info();
+    if (fresh.length > 0 && isFilePoolInfo(info) && info.file_size < needed)
+      await this.rebuild(pool, new Set(), needed);
+    if (fresh.length > 0)
+      await pool.appendBatch(
+        sortByTime(fresh).map((d) => ({ data: d, tags: [...tagsOf(d), PHASER_TAG] })),
+        { durability: "flush" },
+      );
+    writeLedgerLocked(this.root, { signature: file.signature, through_id: file.events.at(-1)?.id ?? null, count });
+    this.seenPhaserFile = file.signature;
+    this.importedFromPhaser += fresh.length;
+    return fresh.length;
+  }
+
+  /** Call holding the storage lock: the pool at its size, retention applied. */
+  private async maintainLocked(pool: Pool, options: { countOnly?: boolean } = {}): Promise<void> {
+    const size = this.targetBytes();
+    const drop = await this.retentionDrops(pool, options.countOnly ?? false);
+    if (drop.size > 0 || (await isSizedOtherThan(pool, size)))
+      this.droppedByRetention += await this.rebuild(pool, drop, size);
+  }
+
+  private async retentionDrops(pool: Pool, countOnly: boolean): Promise<Set<number>> {
+    const entries = [];
+    for await (const message of pool.read({ from: "oldest" })) {
+      const dict = asEventDict(message.data);
+      if (!dict) continue;
+      const fromPhaser = message.tags?.includes(PHASER_TAG) ?? false;
+      entries.push({ seq: message.seq, ms: timestampMs(dict.timestamp), fromPhaser });
+    }
+    const retentionDays = countOnly ? 0 : this.retention.retentionDays;
+    return planRetention(entries, { ...this.retention, retentionDays, nowMs: Date.now() });
+  }
+
+  /**
+   * Call holding the storage lock. Rebuilds the pool at `bytes` without the messages in
+   * `drop`; returns how many went. A pool that cannot be rebuilt (Usage: a remote one) keeps
+   * its size and loses only the oldest run of dropped messages.
+   */
+  private async rebuild(pool: Pool, drop: ReadonlySet<number>, bytes: number): Promise<number> {
+    try {
+      return (await pool.rewrite({ size: bytes, keep: (m) => !drop.has(m.seq) })).dropped;
+    } catch (err) {
+      if (!(err instanceof CairnError && err.kind === ErrorKind.Usage)) throw err;
+    }
+    if (drop.size === 0) return 0;
+    for await (const message of pool.read()) if (!drop.has(message.seq)) return pool.truncate(message.seq);
+    return pool.truncate(await nextSeqOf(pool));
   }
 
   /** `trusted`: the dict comes from Event.toDict (already valid), so it is not checked again. */
   async append(dict: EventDict, options: { trusted?: boolean } = {}): Promise<Message> {
     if (!options.trusted) validateRequired(dict);
     const pool = this.maintained && this.pool ? this.pool : await this.open();
+    if (!this.maintained) throw this.readOnlyError();
+    // One stat per append: events Phaser wrote since are imported before this one.
+    if (!sameSignature(this.seenPhaserFile ?? null, currentSignature(this.root)))
+      await withStorageLockAsync(this.root, () => this.importPhaserEventsLocked(pool));
     // A rewrite in another process is followed by the pool itself (the api writes to the
     // file now at the path); a pool deleted under us is created again, once.
     try {
@@ -140,33 +242,63 @@ export class EventStore {
     }
   }
 
+  private readOnlyError(): CairnError {
+    return new CairnError(ErrorKind.Permission, `cannot write the events pool: ${this.root} is read-only`, {
+      path: this.root,
+    });
+  }
+
   /**
-   * Appends the events whose ids are not stored yet; returns how many went in and how many
-   * were already there. Holds the storage lock so two imports of one file never duplicate.
+   * Appends the events whose ids are not stored yet, then applies retention; returns how many
+   * went in, how many were already there and how many older events retention dropped. Holds
+   * the storage lock so two imports of one file never duplicate.
    */
-  async importEvents(dicts: readonly EventDict[]): Promise<{ imported: number; skipped: number }> {
+  async importEvents(
+    dicts: readonly EventDict[],
+  ): Promise<{ imported: number; skipped: number; dropped_by_retention?: number }> {
     for (const d of dicts) validateRequired(d);
-    const pool = await this.open(); // first: opening may itself take the storage lock (to create and import)
+    const pool = await this.open(); // first: opening may itself take the storage lock
+    if (!this.maintained) throw this.readOnlyError();
     return withStorageLockAsync(this.root, async () => {
       const known = new Set<string>();
       for await (const { dict } of scanPool(pool)) known.add(dict.id);
       const fresh = dicts.filter((d) => !known.has(d.id) && known.add(d.id));
       if (fresh.length > 0) await pool.appendBatch(fresh.map(toBatchItem));
-      return { imported: fresh.length, skipped: dicts.length - fresh.length };
+      const before = this.droppedByRetention;
+      await this.maintainLocked(pool, { countOnly: true }); // the age rule applies at the next open
+      const dropped = this.droppedByRetention - before;
+      return {
+        imported: fresh.length,
+        skipped: dicts.length - fresh.length,
+        ...(dropped > 0 ? { dropped_by_retention: dropped } : {}),
+      };
     });
   }
 
-  /** Retained events matching the query, sorted by timestamp (pool order breaks ties). */
+  /**
+   * Retained events matching the query, sorted by timestamp (pool order breaks ties), with
+   * events.json's events not imported yet. Writes nothing when the storage is read-only.
+   */
   async query(q: EventQuery = {}): Promise<EventDict[]> {
-    if (!(await this.exists())) return []; // a read creates no pool (nor a storage directory)
-    const pool = await this.open();
-    const out: EventDict[] = [];
-    for await (const { dict } of scanPool(pool)) {
-      if (q.auditId !== undefined && dict.audit_id !== q.auditId) continue;
-      if (q.type !== undefined && dict.type !== q.type) continue;
-      if (q.sinceMs !== undefined && (timestampMs(dict.timestamp) ?? 0) < q.sinceMs) continue;
-      out.push(dict);
+    const all: EventDict[] = [];
+    const ids = new Set<string>();
+    if (await this.exists()) {
+      for await (const { dict } of scanPool(await this.open())) {
+        ids.add(dict.id);
+        all.push(dict);
+      }
     }
+    const file = readPhaserEvents(this.root);
+    if (file) {
+      for (const dict of eventsAfterWatermark(file.events, readLedger(this.root)))
+        if (!ids.has(dict.id) && ids.add(dict.id)) all.push(dict);
+    }
+    const out = all.filter(
+      (dict) =>
+        (q.auditId === undefined || dict.audit_id === q.auditId) &&
+        (q.type === undefined || dict.type === q.type) &&
+        (q.sinceMs === undefined || (timestampMs(dict.timestamp) ?? 0) >= q.sinceMs),
+    );
     return sortByTime(out);
   }
 
@@ -180,70 +312,32 @@ export class EventStore {
    * event older than `beforeMs` goes, wherever it sits: a ring can only drop its oldest end,
    * so when old events sit behind newer ones (an import of older history) the pool is
    * rebuilt without them — where the pool can be rebuilt; a remote pool loses only the
-   * oldest run of old events.
+   * oldest run of old events. Phaser's events.json keeps its own copy: cleared events are not
+   * imported again (the ledger is past them).
    */
   async clear(beforeMs?: number): Promise<number> {
     const pool = await this.open();
-    if (beforeMs === undefined) return pool.truncate(await nextSeqOf(pool));
-    const isOld = (dict: EventDict | null) => {
-      const ms = dict ? timestampMs(dict.timestamp) : null;
-      return ms !== null && ms < beforeMs;
-    };
+    if (!this.maintained) throw this.readOnlyError();
     return withStorageLockAsync(this.root, async () => {
-      let cut: number | null = null;
-      let oldAfterCut = false;
+      const drop = new Set<number>();
       for await (const { seq, dict } of scanPool(pool)) {
-        if (!isOld(dict)) cut ??= seq;
-        else if (cut !== null) {
-          oldAfterCut = true;
-          break;
-        }
+        const ms = timestampMs(dict.timestamp);
+        if (beforeMs === undefined || (ms !== null && ms < beforeMs)) drop.add(seq);
       }
-      if (oldAfterCut) return this.rewriteOrTruncate(pool, { keep: (m) => !isOld(asEventDict(m.data)) });
-      return pool.truncate(cut ?? (await nextSeqOf(pool)));
+      if (drop.size === 0) return 0;
+      let cut = 0; // the oldest run of dropped seqs goes by truncation, which any pool can do
+      for await (const message of pool.read({ from: "oldest" })) {
+        if (!drop.has(message.seq)) break;
+        cut = message.seq;
+      }
+      if (cut > 0 && [...drop].every((seq) => seq <= cut)) return pool.truncate(cut + 1);
+      return this.rebuild(pool, drop, this.targetBytes());
     });
   }
 
-  /**
-   * Call holding the storage lock. Rebuilds the pool at the size for max_events with the
-   * newest max_events events `keep` accepts; returns how many events went. A pool that
-   * cannot be rebuilt (Usage: a remote one) keeps its size and loses only the oldest run of
-   * events `keep` refuses.
-   */
-  private async rewriteOrTruncate(pool: Pool, options: Pick<RewriteOptions, "keep">): Promise<number> {
-    try {
-      const result = await pool.rewrite({
-        ...options,
-        size: poolBytesFor(this.retention.maxEvents),
-        keepNewestMax: this.retention.maxEvents,
-      });
-      return result.dropped;
-    } catch (err) {
-      if (!(err instanceof CairnError && err.kind === ErrorKind.Usage)) throw err;
-    }
-    const keep = options.keep;
-    if (!keep) return 0;
-    for await (const message of pool.read()) if (keep(message)) return pool.truncate(message.seq);
-    return pool.truncate(await nextSeqOf(pool));
-  }
-
-  private async applyRetention(pool: Pool): Promise<void> {
-    const { oldest, newest } = (await pool.info()).bounds;
-    if (oldest === null || newest === null) return;
-    const excess = newest - oldest + 1 - this.retention.maxEvents;
-    if (excess > 0) await pool.truncate(oldest + excess);
-    if (this.retention.retentionDays > 0) {
-      const cutoffMs = Date.now() - this.retention.retentionDays * 86_400_000;
-      for await (const message of pool.read({ limit: 1 })) {
-        const first = asEventDict(message.data);
-        if (first && (timestampMs(first.timestamp) ?? Date.now()) < cutoffMs) await this.clear(cutoffMs);
-      }
-    }
-  }
-
-  /** Whether there is anything to read: the pool, or an events.json it would import. */
+  /** Whether there is a pool to read (a read creates none, nor a storage directory). */
   private async exists(): Promise<boolean> {
-    if (this.pool || fs.existsSync(nodePath.join(this.root, "events.json"))) return true;
+    if (this.pool) return true;
     if (!this.isRemote) return fs.existsSync(this.poolRef);
     try {
       this.pool = await this.client.open(this.poolRef);
@@ -277,12 +371,6 @@ async function* scanPool(pool: Pool): AsyncGenerator<{ seq: number; dict: EventD
 async function nextSeqOf(pool: Pool): Promise<number> {
   const { newest } = (await pool.info()).bounds;
   return newest === null ? 1 : newest + 1;
-}
-
-function freeBackupName(path: string): string {
-  let candidate = `${path}.bak`;
-  for (let n = 2; fs.existsSync(candidate); n++) candidate = `${path}.bak.${n}`;
-  return candidate;
 }
 
 /** Whether the pool is a ring file of another size than `bytes` (a pool without a file has no size to fix). */

@@ -15,6 +15,11 @@ export function readEventsJsonFile(path: string): EventDict[] {
   } catch (err) {
     throw toCairnError(err, { path, what: "cannot read events file" });
   }
+  return eventsFromJsonText(text, path);
+}
+
+/** The events of an events.json text (`path` names it in errors): Corrupt when it is not one. */
+export function eventsFromJsonText(text: string, path: string): EventDict[] {
   const parsed = parseJsonText(text, path) as { events?: unknown } | null;
   const list = Array.isArray(parsed) ? parsed : parsed?.events;
   if (!Array.isArray(list))

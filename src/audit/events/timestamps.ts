@@ -5,6 +5,7 @@
  * `2025-12-05T10:15:30.123Z`.
  */
 import { CairnError, ErrorKind } from "../../core/errors.js";
+import { parseSinceNs } from "../../core/time.js";
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}:?\d{2}|[+-]\d{2})?$/;
@@ -47,14 +48,7 @@ export function normaliseTimestamp(text: string): string {
   return ms === null ? text : formatTimestamp(ms);
 }
 
-const RELATIVE = /^(\d+)([hdwm])$/;
-
-/** `--since`: an ISO date/time, or `7d`, `4w`, `3m` (months of 30 days), `12h` ago. */
+/** `--since` and `--before` in epoch ms: core's one grammar (`parseSinceNs`), so `m` is minutes everywhere. */
 export function parseSince(text: string, nowMs: number = Date.now()): number {
-  const m = RELATIVE.exec(text.trim());
-  if (m) {
-    const unitMs = { h: 3_600_000, d: 86_400_000, w: 604_800_000, m: 2_592_000_000 }[m[2] as "h" | "d" | "w" | "m"];
-    return nowMs - Number(m[1]) * unitMs;
-  }
-  return requireTimestampMs(text, "--since value");
+  return Number(parseSinceNs(text, BigInt(Math.floor(nowMs)) * 1_000_000n) / 1_000_000n);
 }

@@ -114,7 +114,7 @@ export function withStorageLock<T>(root: string, fn: () => T): T {
     throw toCairnError(err, { path: lockPath, what: "cannot open the storage lock" });
   }
   try {
-    acquire(fd, lockPath);
+    acquireWithBackoff(fd, lockPath);
     try {
       return fn();
     } finally {
@@ -155,7 +155,7 @@ async function holdAsync<T>(root: string, fn: () => Promise<T>): Promise<T> {
     throw toCairnError(err, { path: lockPath, what: "cannot open the storage lock" });
   }
   try {
-    acquire(fd, lockPath);
+    acquireWithBackoff(fd, lockPath);
     try {
       return await fn();
     } finally {
@@ -166,7 +166,8 @@ async function holdAsync<T>(root: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function acquire(fd: number, lockPath: string): void {
+/** Takes the flock on `fd`, retrying with backoff; Busy (naming `holder`) when it stays taken. */
+export function acquireWithBackoff(fd: number, lockPath: string, holder = "the .phaser/ storage lock"): void {
   if (tryLockFile(fd, lockPath)) return;
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
     // Exponential backoff; the lock is polled during each wait so a short holder costs little.
@@ -177,7 +178,7 @@ function acquire(fd: number, lockPath: string): void {
       if (tryLockFile(fd, lockPath)) return;
     }
   }
-  throw new CairnError(ErrorKind.Busy, "another process holds the .phaser/ storage lock", {
+  throw new CairnError(ErrorKind.Busy, `another process holds ${holder}`, {
     path: lockPath,
     hint: "retry shortly; if it persists, check for a stuck cairn process",
   });

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { removeStaleTemps, withStorageLock, writeFileAtomic } from "./atomic-file.js";
+import { withPhaserLock } from "./phaser-lock.js";
 import { formatJson, readJsonFile } from "./json-file.js";
 import { formatTimestamp, timestampMs } from "../events/timestamps.js";
 
@@ -136,13 +137,15 @@ export class AuditStore {
     return found;
   }
 
-  /** Read-modify-write under the lock; `change` returning false skips the write. */
+  /** Read-modify-write under Cairn's lock and Phaser's; `change` returning false skips the write. */
   private modify(change: (file: AuditsFile) => boolean | undefined): void {
-    withStorageLock(this.root, () => {
-      removeStaleTemps(this.path);
-      const file = this.read();
-      if (change(file) === false) return;
-      writeFileAtomic(this.path, formatJson({ ...file, version: file.version ?? 1, audits: file.audits }));
-    });
+    withStorageLock(this.root, () =>
+      withPhaserLock(this.path, () => {
+        removeStaleTemps(this.path);
+        const file = this.read();
+        if (change(file) === false) return;
+        writeFileAtomic(this.path, formatJson({ ...file, version: file.version ?? 1, audits: file.audits }));
+      }),
+    );
   }
 }

@@ -9,6 +9,8 @@ import { Document, isMap, parseDocument } from "yaml";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
 import { EVENTS_POOL_KEY, eventsPoolRef } from "../events/events-pool-ref.js";
 import { withStorageLock, writeFileAtomic } from "./atomic-file.js";
+import { withPhaserLock } from "./phaser-lock.js";
+import { isNumericSetting, requireNumericSetting } from "./numeric-settings.js";
 
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
 export type Config = { [key: string]: ConfigValue };
@@ -89,6 +91,7 @@ export class ConfigStore {
     return doc;
   }
 
+  /** The merged settings, as written (numbers are checked where they are used: `numberSetting`). */
   get(): Config {
     const doc = this.readDocument();
     const user = (doc?.toJS() ?? {}) as Record<string, unknown>;
@@ -107,28 +110,34 @@ export class ConfigStore {
 
   set(key: string, value: ConfigValue): void {
     const parts = splitKey(key);
-    withStorageLock(this.root, () => {
-      const doc = this.readDocument() ?? new Document(defaultConfig());
-      if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as typeof doc.contents;
-      for (let n = 1; n < parts.length; n++) {
-        const section = doc.getIn(parts.slice(0, n), true);
-        if (section !== undefined && !isMap(section))
-          throw new CairnError(
-            ErrorKind.Usage,
-            `cannot set ${key}: ${parts.slice(0, n).join(".")} holds a value, not a section`,
-            {
-              path: this.path,
-              hint: `set ${parts.slice(0, n).join(".")} itself, or fix config.yaml (\`cairn config reset\` restores the defaults)`,
-            },
-          );
-      }
-      doc.setIn(parts, value);
-      writeFileAtomic(this.path, doc.toString());
-    });
+    if (isNumericSetting(key)) requireNumericSetting(key, value);
+    withStorageLock(this.root, () => withPhaserLock(this.path, () => this.setLocked(parts, key, value)));
+  }
+
+  /** Call holding both locks. */
+  private setLocked(parts: string[], key: string, value: ConfigValue): void {
+    const doc = this.readDocument() ?? new Document(defaultConfig());
+    if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as typeof doc.contents;
+    for (let n = 1; n < parts.length; n++) {
+      const section = doc.getIn(parts.slice(0, n), true);
+      if (section !== undefined && !isMap(section))
+        throw new CairnError(
+          ErrorKind.Usage,
+          `cannot set ${key}: ${parts.slice(0, n).join(".")} holds a value, not a section`,
+          {
+            path: this.path,
+            hint: `set ${parts.slice(0, n).join(".")} itself, or fix config.yaml (\`cairn config reset\` restores the defaults)`,
+          },
+        );
+    }
+    doc.setIn(parts, value);
+    writeFileAtomic(this.path, doc.toString());
   }
 
   reset(): void {
-    withStorageLock(this.root, () => writeFileAtomic(this.path, new Document(defaultConfig()).toString()));
+    withStorageLock(this.root, () =>
+      withPhaserLock(this.path, () => writeFileAtomic(this.path, new Document(defaultConfig()).toString())),
+    );
   }
 }
 
@@ -154,6 +163,10 @@ export function parseConfigValue(text: string, key?: string): ConfigValue {
 }
 
 function requireDefaultType(key: string, value: ConfigValue): void {
+  if (isNumericSetting(key)) {
+    requireNumericSetting(key, value);
+    return;
+  }
   let expected: ConfigValue | undefined = defaultConfig();
   for (const part of splitKey(key)) expected = isPlainObject(expected) ? expected[part] : undefined;
   const fits =
@@ -167,8 +180,12 @@ function requireDefaultType(key: string, value: ConfigValue): void {
     );
 }
 
+/** A numeric setting: absent is `fallback`; present, it must be within its bounds (Usage otherwise). */
 export function numberSetting(config: Config, section: string, key: string, fallback: number): number {
   const group = config[section];
   const value = isPlainObject(group) ? group[key] : undefined;
+  if (value === undefined || value === null) return fallback;
+  const dotted = `${section}.${key}`;
+  if (isNumericSetting(dotted)) return requireNumericSetting(dotted, value, "config.yaml");
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }

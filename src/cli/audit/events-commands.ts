@@ -1,16 +1,16 @@
 /** `cairn events list|export|import|clear` over the events pool in `.phaser/`. */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { writeFileAtomic } from "../../audit/storage/atomic-file.js";
+import { writeOutputFile } from "../../audit/storage/output-file.js";
 import { isEventType } from "../../audit/events/event.js";
 import { formatEventsJson, readEventsJsonFile } from "../../audit/events/events-json.js";
 import { PhaserStorage } from "../../audit/storage/storage.js";
-import { parseSince } from "../../audit/events/timestamps.js";
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { notice, paint, printJson, printLine as out, printText } from "../shared/output.js";
 import { formatEventLine } from "./cli-helpers.js";
 import { wantsJson } from "../shared/output-mode.js";
 import { plural } from "../shared/plural.js";
+import { sinceFlagMs } from "../shared/since-flag.js";
 
 interface FilterFlags {
   json?: boolean;
@@ -27,7 +27,7 @@ async function filtered(storage: PhaserStorage, options: FilterFlags) {
   let events = await storage.getEvents({
     ...(auditId ? { auditId } : {}),
     ...(options.type ? { eventType: options.type } : {}),
-    ...(options.since ? { since: parseSince(options.since) } : {}),
+    ...(options.since ? { since: sinceFlagMs(options.since) } : {}),
   });
   if (options.limit !== undefined) {
     const limit = Number(options.limit);
@@ -58,7 +58,7 @@ export async function runEventsExport(options: FilterFlags & { output?: string }
   const events = await filtered(storage, options);
   const text = formatEventsJson(events);
   if (options.output) {
-    writeFileAtomic(nodePath.resolve(options.output), text);
+    writeOutputFile(nodePath.resolve(options.output), text);
     notice("exported", `${plural(events.length, "event")} to ${options.output}`, {
       count: events.length,
       path: options.output,
@@ -82,7 +82,7 @@ export async function runEventsClear(options: { json?: boolean; before?: string;
       hint: "e.g. cairn events clear --before 30d",
     });
   const storage = new PhaserStorage();
-  const count = await storage.clearEvents(options.before ? parseSince(options.before) : undefined);
+  const count = await storage.clearEvents(options.before ? sinceFlagMs(options.before, "--before") : undefined);
   if (wantsJson(options)) printJson({ cleared: count });
   else out(`cleared ${plural(count, "event")}`);
   await storage.close();

@@ -186,7 +186,10 @@ function registerEvents(program: Command): void {
     c
       .option("--audit <id>", "only this audit (id or prefix)")
       .option("--type <type>", "only this event type")
-      .option("--since <when>", "only events at or after: ISO time, or 12h, 7d, 4w, 3m ago");
+      .option(
+        "--since <when>",
+        "only events at or after: RFC 3339 time or date, or 30m, 12h, 7d, 4w, 3mo ago (m = minutes)",
+      );
   examples(
     filters(events.command("list").description("events in time order (JSON lines when piped)"))
       .option("--limit <n>", "only the newest N")
@@ -213,7 +216,7 @@ function registerEvents(program: Command): void {
     events
       .command("clear")
       .description("drop old events (the oldest run of events before --before), or all with --all")
-      .option("--before <when>", "ISO time, or 30d, 4w … ago")
+      .option("--before <when>", "RFC 3339 time or date, or 30d, 4w, 3mo … ago")
       .option("--all", "drop every event")
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runEventsClear)),

@@ -7,10 +7,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import type { FollowStatus, Follower, Gap, GapPolicy, Message, StartAt } from "../../api/types.js";
-import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
+import { CairnError, ErrorKind } from "../../core/errors.js";
 import { lastMatchingStartOf } from "../../api/last-matching.js";
 import { messageToJsonLine } from "../../api/wire/message.js";
-import { nowNs, parseSinceNs } from "../../core/time.js";
+import { nowNs } from "../../core/time.js";
+import { sinceFlagNs } from "../shared/since-flag.js";
 import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../shared/arguments.js";
 import { batchesOf } from "./input/batch-iterator.js";
 import { globalOptionsOf, openPool } from "../shared/client-factory.js";
@@ -45,23 +46,9 @@ function startAtFrom(options: FollowCliOptions): StartAt {
   const given = [options.tail, options.since, options.from].filter((v) => v !== undefined).length;
   if (given > 1) throw new CairnError(ErrorKind.Usage, "use only one of --tail, --since and --from");
   if (options.tail !== undefined) return { last: parseCount(options.tail, "--tail", { allowZero: true }) };
-  if (options.since !== undefined) return { timeNs: sinceNs(options.since) };
+  if (options.since !== undefined) return { timeNs: sinceFlagNs(options.since) };
   if (options.from !== undefined) return { seq: parseSeq(options.from, "--from") };
   return "live";
-}
-
-/** --since accepts two forms; the error names the flag and shows both. */
-function sinceNs(text: string): bigint {
-  try {
-    return parseSinceNs(text);
-  } catch (err) {
-    const error = toCairnError(err);
-    if (error.kind !== ErrorKind.Usage) throw err;
-    throw new CairnError(ErrorKind.Usage, `--since: ${error.message}`, {
-      hint: "give a duration ago (30s, 5m, 2h, 7d; units ns us ms s m h d w) or an RFC 3339 time",
-      cause: err,
-    });
-  }
 }
 
 function gapNotice(gap: Gap): void {
