@@ -22,10 +22,12 @@ import type {
   ReadOptions,
   RewriteOptions,
   RewriteResult,
+  SalvageReading,
   StartAt,
   ValidationReport,
 } from "../../types.js";
 import { FileDamageCheck } from "./file-damage.js";
+import { salvageReadingOf } from "./salvage-reading.js";
 import { validateOffLoop } from "./validate-off-loop.js";
 
 const POLL_MS_DEFAULT = 100;
@@ -175,6 +177,10 @@ export class LocalPool implements Pool {
       this.reopen(); // after a rewrite as after a replacement: the new file is at the path
       if (result) return result;
     }
+  }
+
+  async salvage(): Promise<SalvageReading> {
+    return salvageReadingOf(this.current().poolFile);
   }
 
   async close(): Promise<void> {
