@@ -126,12 +126,15 @@ export class Client {
           path: srcRef.path,
         },
       );
+    const notHere = (): CairnError =>
+      new CairnError(ErrorKind.Usage, `cannot salvage ${src}: salvage reads the pool file, which is remote`, {
+        hint: "run `cairn pool salvage` on the machine that holds the pool file",
+      });
+    // Refused before any request: a damaged pool is salvaged where its file is.
+    if (srcRef.kind === "remote") throw notHere();
     const source = await this.open(src);
     try {
-      if (!source.salvage)
-        throw new CairnError(ErrorKind.Usage, `cannot salvage ${src}: salvage reads the pool file, which is remote`, {
-          hint: "run `cairn pool salvage` on the machine that holds the pool file",
-        });
+      if (!source.salvage) throw notHere();
       const reading = await source.salvage();
       const create: CreateOptions =
         options.size === undefined
