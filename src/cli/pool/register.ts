@@ -19,10 +19,10 @@ export function registerPoolCommands(program: Command): void {
     ["cairn version", "cairn version --json"],
   );
 
-  const pool = examples(program.command("pool").description("create, list, inspect, delete, truncate and salvage pools"), [
-    "cairn pool create builds --size 4M",
-    "cairn pool list",
-  ]);
+  const pool = examples(
+    program.command("pool").description("create, list, inspect, delete, truncate and salvage pools"),
+    ["cairn pool create builds --size 4M", "cairn pool list"],
+  );
   examples(
     pool
       .command("create")
