@@ -19,7 +19,16 @@ import { parseSize } from "../core/size.js";
 import type { Backend, BackendContext } from "./backends/backend.js";
 import { backendForText } from "./backends/registry.js";
 import { type PoolRef, defaultPoolDir, isRemoteRef, resolvePoolRef } from "./pool-ref.js";
-import type { CreateOptions, Pool, PoolInfo, PoolListing, RemoteOptions } from "./types.js";
+import { copySalvage } from "./salvage.js";
+import type {
+  CreateOptions,
+  Pool,
+  PoolInfo,
+  PoolListing,
+  RemoteOptions,
+  SalvageOptions,
+  SalvageResult,
+} from "./types.js";
 
 export type { RemoteOptions };
 
@@ -97,6 +106,54 @@ export class Client {
   async delete(ref: string): Promise<void> {
     const [backend, r] = await this.route(ref);
     return backend.delete(r, this.context);
+  }
+
+  /**
+   * Copies every message of `src` that still checks out — before and after damaged
+   * frames — into a new pool `dst` (the source's size and index unless `options.size`),
+   * with its data and tags, in seq order; seqs and times are the new pool's. The source
+   * file is only read. Refuses with Usage a remote source (its file is not at hand) and a
+   * `dst` that is `src`; AlreadyExists when `dst` exists. A failed copy deletes `dst`.
+   */
+  async salvage(src: string, dst: string, options: SalvageOptions = {}): Promise<SalvageResult> {
+    const srcRef = this.resolve(src);
+    const dstRef = this.resolve(dst);
+    if (srcRef.kind === "local" && dstRef.kind === "local" && srcRef.path === dstRef.path)
+      throw new CairnError(
+        ErrorKind.Usage,
+        "salvage copies into a new pool: give a destination other than the source",
+        {
+          path: srcRef.path,
+        },
+      );
+    const notHere = (): CairnError =>
+      new CairnError(ErrorKind.Usage, `cannot salvage ${src}: salvage reads the pool file, which is remote`, {
+        hint: "run `cairn pool salvage` on the machine that holds the pool file",
+      });
+    // Refused before any request: a damaged pool is salvaged where its file is.
+    if (srcRef.kind === "remote") throw notHere();
+    const source = await this.open(src);
+    try {
+      if (!source.salvage) throw notHere();
+      const reading = await source.salvage();
+      const create: CreateOptions =
+        options.size === undefined
+          ? { size: reading.fileSizeBytes, indexCapacity: reading.indexCapacity }
+          : { size: options.size };
+      const target = await this.create(dst, create);
+      let copy: Omit<SalvageResult, "dst">;
+      try {
+        copy = await copySalvage(reading, target);
+      } catch (err) {
+        await target.close();
+        await this.delete(dst).catch(() => {}); // a half copy must not pass for the salvage
+        throw err;
+      }
+      await target.close();
+      return { ...copy, dst: dstRef.kind === "local" ? dstRef.path : dstRef.url.href };
+    } finally {
+      await source.close();
+    }
   }
 
   /**

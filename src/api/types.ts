@@ -6,10 +6,11 @@
 import type { Durability } from "../core/append.js";
 import type { Message } from "../core/message.js";
 import type { GapPolicy } from "../core/read.js";
+import type { SalvageStep } from "../core/salvage-scan.js";
 import type { ValidationIssue, ValidationReport } from "../core/validate.js";
 import type { PoolInfo } from "./wire/pool-info.js";
 
-export type { Durability, GapPolicy, Message, PoolInfo, ValidationIssue, ValidationReport };
+export type { Durability, GapPolicy, Message, PoolInfo, SalvageStep, ValidationIssue, ValidationReport };
 export type { FilePoolInfo, PoolFileLayout, PoolInfoCommon } from "./wire/pool-info.js";
 /** Checks a durability from outside (an HTTP body, a flag): absent is fast, else Usage. */
 export { durabilityOf } from "../core/append.js";
@@ -134,7 +135,34 @@ export interface Pool {
    * NotFound. Pools that cannot be rebuilt in place (remote ones) refuse with Usage.
    */
   rewrite(options?: RewriteOptions): Promise<RewriteResult>;
+  /**
+   * Reads every message that still checks out, past damaged frames, and the seq ranges
+   * that do not (see Client.salvage). Only read, never written. Absent on pools whose file
+   * is not at hand (remote ones): Client.salvage refuses those with Usage.
+   */
+  salvage?(): Promise<SalvageReading>;
   close(): Promise<void>;
+}
+
+/** A salvage in progress: the source's geometry, then its steps in seq order. */
+export interface SalvageReading {
+  fileSizeBytes: number;
+  indexCapacity: number;
+  steps: AsyncIterable<SalvageStep>;
+}
+
+export interface SalvageOptions {
+  /** Size of the new pool: bytes, or `64K`, `1M`…; default: the source's file size. */
+  size?: string | number;
+}
+
+export interface SalvageResult {
+  /** Messages copied into the new pool (its seqs 1..copied). */
+  copied: number;
+  /** Source seqs that were in the pool but could not be read, in order. */
+  lostRanges: { fromSeq: number; toSeq: number }[];
+  /** The new pool: its path, or its URL when it is remote. */
+  dst: string;
 }
 
 export interface RewriteOptions {

@@ -214,14 +214,19 @@ function hintsFor(
   if (status === "ok") return [];
   if (status === "warning")
     return ["index slots are only a lookup aid and reads fall back to a scan: no action is needed"];
-  const hints = ["copy the pool file aside before changing anything"];
-  if (lastGoodSeq !== null) {
-    hints.push(
-      `messages ${oldestSeq}..${lastGoodSeq} are intact: save them with \`cairn follow POOL --from ${oldestSeq} --timeout 1 > rescued.jsonl\``,
-    );
-    if (lastGoodSeq < newestSeq) hints.push("then delete the pool, create it again and feed the rescued messages back");
-  } else {
-    hints.push("no message is readable: delete the pool and create it again");
-  }
+  // POOL stands for the pool's ref: doctor prints these with the pool's own name in it.
+  // Validation stops at the first damage, but salvage reads on past it, so it comes first.
+  const salvage = "`cairn pool salvage POOL POOL-salvaged`";
+  const hints =
+    lastGoodSeq === null
+      ? [
+          `no message before the damage is readable; later ones may be: copy every readable one into a new pool with ${salvage} (the damaged file is only read)`,
+        ]
+      : [
+          `messages ${oldestSeq}..${lastGoodSeq} are intact${lastGoodSeq < newestSeq ? ", and later ones may be readable past the damage" : ""}: copy every readable one into a new pool with ${salvage} (the damaged file is only read)`,
+        ];
+  hints.push(
+    "once the salvaged pool holds what you need, put it in place of the damaged one: `cairn pool delete POOL`, then `cairn pool salvage POOL-salvaged POOL`",
+  );
   return hints;
 }

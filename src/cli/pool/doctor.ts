@@ -40,7 +40,7 @@ async function examine(command: Command, ref: string, label: string): Promise<Do
         message_count: report.message_count,
         issue_count: report.issues.length,
         issues: report.issues,
-        remediation_hints: report.remediation_hints,
+        remediation_hints: report.remediation_hints.map((hint) => withPoolRef(hint, ref)),
       };
     } finally {
       await pool.close();
@@ -57,6 +57,22 @@ async function examine(command: Command, ref: string, label: string): Promise<Do
       error.hint ?? "the pool header cannot be trusted: copy the file aside, then delete and recreate the pool";
     return oneIssueReport(label, error.path ?? path, "corrupt", issue, [hint]);
   }
+}
+
+/** `ref` quoted for a POSIX shell when it holds anything but safe characters. */
+function shellWord(ref: string): string {
+  return /^[A-Za-z0-9._/:@%+=-]+$/.test(ref) ? ref : `'${ref.replaceAll("'", "'\\''")}'`;
+}
+
+/** Where the hints suggest salvaging to: NAME-salvaged beside the pool, same extension. */
+function salvagedRef(ref: string): string {
+  const ext = /\.(cairn|plasmite)$/.exec(ref)?.[0] ?? "";
+  return `${ref.slice(0, ref.length - ext.length)}-salvaged${ext === ".plasmite" ? ".cairn" : ext}`;
+}
+
+/** Core's hints say POOL; doctor prints them with the pool's ref, so they run as printed. */
+function withPoolRef(hint: string, ref: string): string {
+  return hint.replaceAll("POOL-salvaged", shellWord(salvagedRef(ref))).replaceAll("POOL", shellWord(ref));
 }
 
 /** A pool doctor could not look at; the others are still checked. */

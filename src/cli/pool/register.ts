@@ -19,10 +19,10 @@ export function registerPoolCommands(program: Command): void {
     ["cairn version", "cairn version --json"],
   );
 
-  const pool = examples(program.command("pool").description("create, list, inspect, delete and truncate pools"), [
-    "cairn pool create builds --size 4M",
-    "cairn pool list",
-  ]);
+  const pool = examples(
+    program.command("pool").description("create, list, inspect, delete, truncate and salvage pools"),
+    ["cairn pool create builds --size 4M", "cairn pool list"],
+  );
   examples(
     pool
       .command("create")
@@ -69,6 +69,16 @@ export function registerPoolCommands(program: Command): void {
       .requiredOption("--before <seq>", "first seq to keep")
       .action(lazy(async () => (await import("./pool-admin.js")).runPoolTruncate)),
     ["cairn pool truncate events --before 1000"],
+  );
+  examples(
+    pool
+      .command("salvage")
+      .description("copy every readable message of a damaged pool, before and after the damage, into a new pool")
+      .argument("<src>", "the damaged pool (name or path; only read)")
+      .argument("<dst>", "the new pool to create (name or path)")
+      .option("--size <size>", "size of the new pool (default: the source's)")
+      .action(lazy(async () => (await import("./salvage.js")).runPoolSalvage)),
+    ["cairn pool salvage events events-salvaged", "cairn pool salvage ./old.cairn fresh --size 16M --json"],
   );
 
   examples(

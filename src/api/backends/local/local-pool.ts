@@ -23,10 +23,12 @@ import type {
   ReadOptions,
   RewriteOptions,
   RewriteResult,
+  SalvageReading,
   StartAt,
   ValidationReport,
 } from "../../types.js";
 import { FileDamageCheck } from "./file-damage.js";
+import { salvageReadingOf } from "./salvage-reading.js";
 import { SeqCheckpoints } from "./seq-checkpoints.js";
 import { validateOffLoop } from "./validate-off-loop.js";
 
@@ -217,6 +219,10 @@ export class LocalPool implements Pool {
       this.reopen(); // after a rewrite as after a replacement: the new file is at the path
       if (result) return result;
     }
+  }
+
+  async salvage(): Promise<SalvageReading> {
+    return salvageReadingOf(this.current().poolFile);
   }
 
   async close(): Promise<void> {
