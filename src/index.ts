@@ -30,6 +30,11 @@ export type {
   PoolListing,
   ReadOptions,
   RemoteOptions,
+  RewriteOptions,
+  RewriteResult,
+  SalvageOptions,
+  SalvageReading,
+  SalvageResult,
   StartAt,
   ValidationReport,
 } from "./api/types.js";
