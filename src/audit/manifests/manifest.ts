@@ -37,10 +37,17 @@ export interface CaptureOptions {
   gitignore?: boolean;
   /** Absolute paths (files or directories) to leave out, e.g. the storage directory. */
   excludePaths?: readonly string[];
+  /** Files left out by identity (device and inode): the running command's own output files. */
+  excludeFiles?: readonly FileIdentity[];
   /** Text contents above this size are not stored (hash and size still are). */
   contentMaxBytes?: number;
   /** Called every 200 files and once at the end with `done` set. */
   onProgress?: (filesScanned: number, done: boolean) => void;
+}
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
 }
 
 export const DEFAULT_EXCLUDES = [".git", "node_modules", "__pycache__", ".venv", "venv", ".phaser"];
@@ -95,7 +102,7 @@ export async function captureManifest(dir: string, options: CaptureOptions = {})
         if (!isIgnored(dirRules, childRel, true)) await walk(childRel, dirRules);
       } else if (entry.isFile()) {
         if (isIgnored(dirRules, childRel, false)) continue;
-        const file = await describeFile(root, childRel, contentMax);
+        const file = await describeFile(root, childRel, contentMax, options.excludeFiles ?? []);
         if (file === null) continue;
         files.push(file);
         scanned++;
@@ -174,11 +181,17 @@ function vanished(err: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
-/** The entry for one file; null when it vanished during the scan. */
-async function describeFile(root: string, rel: string, contentMax: number): Promise<ManifestEntry | null> {
+/** The entry for one file; null when it vanished during the scan or is left out by identity. */
+async function describeFile(
+  root: string,
+  rel: string,
+  contentMax: number,
+  excludeFiles: readonly FileIdentity[],
+): Promise<ManifestEntry | null> {
   const abs = nodePath.join(root, rel);
   try {
     const stat = fs.statSync(abs);
+    if (excludeFiles.some((f) => f.dev === stat.dev && f.ino === stat.ino)) return null;
     const extension = nodePath.extname(rel).slice(1).toLowerCase();
     const knownBinary = BINARY_EXTENSIONS.has(extension);
     const is_executable = (stat.mode & 0o111) !== 0;

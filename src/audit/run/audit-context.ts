@@ -12,6 +12,7 @@ import { AuditEmitter, type AuditEmitterOptions } from "../events/emitter.js";
 import { gitInfo } from "../git/git-info.js";
 import { CONTENT_MAX_BYTES_DEFAULT, type CaptureOptions, DEFAULT_EXCLUDES } from "../manifests/manifest.js";
 import { PhaserStorage } from "../storage/storage.js";
+import { ownOutputFiles } from "./own-output-files.js";
 
 export interface AuditContext {
   storage: PhaserStorage;
@@ -45,6 +46,7 @@ export function openAuditContext(
     captureOptions: {
       exclude: [...new Set([...exclude, ".phaser"])],
       excludePaths: [storage.root],
+      excludeFiles: ownOutputFiles(),
       contentMaxBytes: numberSetting(config, "diff", "content_max_bytes", CONTENT_MAX_BYTES_DEFAULT),
     },
   };

@@ -2,10 +2,11 @@
  * Starting, completing and abandoning an audit: each step updates audits.json and emits
  * its event with the spec's payload (audit_started, audit_completed, audit_abandoned).
  */
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { type AuditContext, currentAudit, requireInProgress } from "./audit-context.js";
+import { type AuditContext, currentAudit, findAudit, requireInProgress } from "./audit-context.js";
 import { type PhaseState, phaseCounts, phasesOf } from "./audit-phases.js";
 import { writeAuditReport } from "./audit-report.js";
 import type { AuditRecord } from "../storage/audit-store.js";
@@ -23,6 +24,7 @@ import { captureAndStore, loadStored } from "../manifests/manifest-store.js";
 import { formatTimestamp, timestampMs } from "../events/timestamps.js";
 import { runVerifyCommand } from "./verify-command.js";
 import { writeSetupFiles } from "./setup-files.js";
+import { emitFileEventsSince } from "./file-events.js";
 import { requireValidSlug } from "../documents/names.js";
 
 export interface StartOptions {
@@ -117,30 +119,49 @@ export async function startAudit(
   if (options.allowEmptyVerify) metadata.allow_empty_verify = true;
   if (git.branch) metadata.git_branch = git.branch;
   if (git.commit) metadata.git_commit = git.commit;
-  const id = ctx.storage.saveAudit(
-    {
+  // The event is stored before audits.json changes (issue 9): when the pool cannot take it
+  // (a corrupt events.json is Corrupt), the command fails with no audit left in progress
+  // and the same start can be retried.
+  const id = randomUUID();
+  await captureAndStore(ctx, id, "pre");
+  try {
+    await emitAuditStarted(ctx.emitter, id, {
       project,
       slug,
-      date: document.date ?? now.slice(0, 10),
-      status: "in_progress",
       phases_total: phases.length,
-      phases_completed: 0,
-      phases_skipped: 0,
-      started_at: now,
-      tags: options.tags ?? [],
-      metadata,
-      phases,
-    },
-    refuseIfBusy,
-  ); // again under the storage lock: two concurrent starts cannot both pass
-  await captureAndStore(ctx, id, "pre");
-  await emitAuditStarted(ctx.emitter, id, {
+      git_branch: git.branch,
+      git_commit: git.commit,
+    });
+  } catch (err) {
+    fs.rmSync(ctx.storage.getPath(`manifests/${id}`), { recursive: true, force: true });
+    throw err;
+  }
+  const record = {
+    id,
     project,
     slug,
+    date: document.date ?? now.slice(0, 10),
+    status: "in_progress",
     phases_total: phases.length,
-    git_branch: git.branch,
-    git_commit: git.commit,
-  });
+    phases_completed: 0,
+    phases_skipped: 0,
+    started_at: now,
+    tags: options.tags ?? [],
+    metadata,
+    phases,
+  };
+  try {
+    ctx.storage.saveAudit(record, refuseIfBusy); // again under the storage lock: two concurrent starts cannot both pass
+  } catch (err) {
+    // A concurrent start won after our event was stored: close the event's story so the
+    // pool never shows an audit started that audits.json does not hold.
+    await emitAuditAbandoned(ctx.emitter, id, {
+      reason: "error",
+      phases_completed: 0,
+      phases_remaining: phases.length,
+    }).catch(() => undefined); // the refusal is the error worth reporting
+    throw err;
+  }
   return ctx.storage.getAudit(id) as AuditRecord;
 }
 
@@ -182,6 +203,9 @@ export async function completeAudit(
   }
   const pre = loadStored(ctx, audit.id, "pre");
   const post = await captureAndStore(ctx, audit.id, "post");
+  // Changes since the last phase ended (the test command's, say) get their file events too,
+  // with phase null, so every file the totals count has one.
+  await emitFileEventsSince(ctx, audit.id, null, post);
   const diff = pre ? compareManifests(pre, post) : { added: [], modified: [], deleted: [], unchanged_count: 0 };
   const counts = phaseCounts(audit);
   const completedAt = formatTimestamp();
@@ -194,12 +218,14 @@ export async function completeAudit(
     files_modified: diff.modified.length,
     files_deleted: diff.deleted.length,
   };
-  // The report first, then the record: a report that cannot be written leaves the audit in
-  // progress and the command retryable (issue 9, finding 6); a record that cannot be
-  // updated (a concurrent complete or abandon won, checked under the storage lock) takes
-  // its report back.
+  // The report, then the event, then the record: a report or an event that cannot be
+  // written leaves the audit in progress and the command retryable (issue 9, finding 6 and
+  // the emit order); a record that cannot be updated (a concurrent complete or abandon won,
+  // checked under the storage lock) takes its report back.
   const reportPath = writeAuditReport(ctx, { ...audit, ...totals, completed_at: completedAt, status: "completed" });
   try {
+    requireInProgress(findAudit(ctx, audit.id)); // a concurrent complete or abandon won: no second event
+    await emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
     ctx.storage.updateAudit(audit.id, (current) => {
       requireInProgress(current);
       return {
@@ -214,7 +240,6 @@ export async function completeAudit(
     fs.rmSync(reportPath, { force: true });
     throw err;
   }
-  await emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
   return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
 }
 
@@ -242,6 +267,12 @@ export async function abandonAudit(
   requireInProgress(audit);
   const counts = phaseCounts(audit);
   const now = formatTimestamp();
+  // The event first: a pool that cannot store it leaves the audit in progress.
+  await emitAuditAbandoned(ctx.emitter, audit.id, {
+    reason: options.reason,
+    phases_completed: counts.completed,
+    phases_remaining: counts.remaining,
+  });
   ctx.storage.updateAudit(audit.id, (current) => {
     requireInProgress(current); // again under the storage lock: a concurrent complete or abandon wins
     return {
@@ -250,11 +281,6 @@ export async function abandonAudit(
       abandon_reason: options.reason,
       duration_seconds: secondsBetween(audit.started_at, now),
     };
-  });
-  await emitAuditAbandoned(ctx.emitter, audit.id, {
-    reason: options.reason,
-    phases_completed: counts.completed,
-    phases_remaining: counts.remaining,
   });
   return ctx.storage.getAudit(audit.id) as AuditRecord;
 }

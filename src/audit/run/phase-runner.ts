@@ -1,7 +1,8 @@
 /**
  * Phases: start (phase_started + a manifest), verify (each command a verification event;
- * on success file events from the manifest diff and phase_completed; after the allowed
- * attempts phase_failed), skip (phase_skipped).
+ * on success file events for the changes since the last phase ended, and phase_completed;
+ * after the allowed attempts phase_failed), skip (its file events, phase_skipped). Each
+ * step stores its events before audits.json changes, so a failed emit changes nothing.
  */
 import { CairnError, ErrorKind } from "../../core/errors.js";
 import { type AuditContext, currentAudit, findAudit, requireInProgress } from "./audit-context.js";
@@ -9,9 +10,6 @@ import { type PhaseState, requirePhase, withPhase } from "./audit-phases.js";
 import type { AuditRecord } from "../storage/audit-store.js";
 import { requireReason, secondsBetween } from "./audit-lifecycle.js";
 import {
-  emitFileCreated,
-  emitFileDeleted,
-  emitFileModified,
   emitPhaseCompleted,
   emitPhaseFailed,
   emitPhaseSkipped,
@@ -19,13 +17,11 @@ import {
   emitVerificationFailed,
   emitVerificationPassed,
 } from "../events/emit-helpers.js";
-import { compareManifests } from "../manifests/manifest-compare.js";
-import { captureAndStore, loadStored } from "../manifests/manifest-store.js";
+import { captureAndStore } from "../manifests/manifest-store.js";
 import { formatTimestamp } from "../events/timestamps.js";
 import { type CommandResult, runVerifyCommand } from "./verify-command.js";
 import { withPhaseLock } from "./phase-lock.js";
-
-const phaseManifestName = (n: number) => `phase-${String(n).padStart(2, "0")}-pre`;
+import { emitFileEventsSince, phaseManifestName } from "./file-events.js";
 
 export async function startPhase(ctx: AuditContext, number: number, auditId?: string): Promise<PhaseState> {
   const audit = currentAudit(ctx, auditId);
@@ -40,13 +36,15 @@ async function startLocked(ctx: AuditContext, auditId: string, number: number): 
   if (phase.status === "completed" || phase.status === "skipped")
     throw new CairnError(ErrorKind.Usage, `phase ${number} is already ${phase.status}`);
   if (phase.status === "in_progress") return phase;
-  await captureAndStore(ctx, audit.id, phaseManifestName(number));
+  await captureAndStore(ctx, audit.id, phaseManifestName(number, "pre"));
   const startedAt = formatTimestamp();
+  // The event first: a pool that cannot store it leaves the phase as it was (issue 9).
+  await emitPhaseStarted(ctx.emitter, audit.id, number, { description: phase.title, file: phase.file });
   ctx.storage.updateAudit(audit.id, (current) => ({
-    ...withPhase(current, number, { status: "in_progress", started_at: startedAt }),
+    // A failed phase verified again starts over with a fresh count of attempts.
+    ...withPhase(current, number, { status: "in_progress", started_at: startedAt, attempts: 0 }),
     current_phase: number,
   }));
-  await emitPhaseStarted(ctx.emitter, audit.id, number, { description: phase.title, file: phase.file });
   return requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number);
 }
 
@@ -82,8 +80,6 @@ async function verifyLocked(
   if (phase.status === "completed" || phase.status === "skipped")
     throw new CairnError(ErrorKind.Usage, `phase ${number} is already ${phase.status}`);
   if (phase.status === "pending" || phase.status === "failed") {
-    if (phase.status === "failed")
-      ctx.storage.updateAudit(audit.id, (c) => withPhase(c, number, { status: "pending", attempts: 0 }));
     phase = await startLocked(ctx, audit.id, number);
   }
   if (
@@ -119,6 +115,8 @@ async function verifyLocked(
   if (failed) {
     const exhausted = attempts >= ctx.maxAttempts;
     const error = `Verification command failed: ${failed.command}`;
+    if (exhausted)
+      await emitPhaseFailed(ctx.emitter, audit.id, number, { error, attempts, duration_seconds: duration });
     ctx.storage.updateAudit(audit.id, (c) =>
       withPhase(
         c,
@@ -126,8 +124,6 @@ async function verifyLocked(
         exhausted ? { attempts, status: "failed", error, duration_seconds: duration } : { attempts },
       ),
     );
-    if (exhausted)
-      await emitPhaseFailed(ctx.emitter, audit.id, number, { error, attempts, duration_seconds: duration });
     return {
       phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
       passed: false,
@@ -135,7 +131,7 @@ async function verifyLocked(
       exhausted,
     };
   }
-  const files = await emitFileEvents(ctx, audit.id, number);
+  const files = await emitFileEventsSince(ctx, audit.id, number);
   const summary = {
     duration_seconds: duration,
     files_created: files.created,
@@ -143,6 +139,9 @@ async function verifyLocked(
     files_deleted: files.deleted,
     verification_count: results.length,
   };
+  // Events first, then the record: a pool that cannot store them leaves the phase open and
+  // the verify retryable (the file events already stored are not claimed twice).
+  await emitPhaseCompleted(ctx.emitter, audit.id, number, summary);
   ctx.storage.updateAudit(audit.id, (c) => {
     requireStillRunning(c, number); // checked again under the storage lock
     return {
@@ -150,7 +149,6 @@ async function verifyLocked(
       current_phase: null,
     };
   });
-  await emitPhaseCompleted(ctx.emitter, audit.id, number, summary);
   return {
     phase: requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number),
     passed: true,
@@ -171,27 +169,6 @@ function requireStillRunning(audit: AuditRecord, number: number): void {
     );
 }
 
-async function emitFileEvents(
-  ctx: AuditContext,
-  auditId: string,
-  number: number,
-): Promise<{ created: number; modified: number; deleted: number }> {
-  const before = loadStored(ctx, auditId, phaseManifestName(number));
-  if (!before) return { created: 0, modified: 0, deleted: 0 };
-  const after = await captureAndStore(ctx, auditId, `phase-${String(number).padStart(2, "0")}-post`);
-  const diff = compareManifests(before, after);
-  for (const f of diff.added) await emitFileCreated(ctx.emitter, auditId, number, { path: f.path, size_bytes: f.size });
-  for (const m of diff.modified)
-    await emitFileModified(ctx.emitter, auditId, number, {
-      path: m.path,
-      size_bytes: m.after.size,
-      lines_added: m.lines_added,
-      lines_removed: m.lines_removed,
-    });
-  for (const f of diff.deleted) await emitFileDeleted(ctx.emitter, auditId, number, { path: f.path });
-  return { created: diff.added.length, modified: diff.modified.length, deleted: diff.deleted.length };
-}
-
 export async function skipPhase(
   ctx: AuditContext,
   number: number,
@@ -204,10 +181,13 @@ export async function skipPhase(
   const phase = requirePhase(audit, number);
   if (phase.status === "completed" || phase.status === "skipped")
     throw new CairnError(ErrorKind.Usage, `phase ${number} is already ${phase.status}`);
+  // A skipped phase still claims the changes made in it, with its number; and the events
+  // come before the record, so a pool that cannot store them leaves the phase as it was.
+  await emitFileEventsSince(ctx, audit.id, number);
+  await emitPhaseSkipped(ctx.emitter, audit.id, number, { reason });
   ctx.storage.updateAudit(audit.id, (c) => ({
     ...withPhase(c, number, { status: "skipped", reason, completed_at: formatTimestamp() }),
     current_phase: c.current_phase === number ? null : c.current_phase,
   }));
-  await emitPhaseSkipped(ctx.emitter, audit.id, number, { reason });
   return requirePhase(ctx.storage.getAudit(audit.id) as AuditRecord, number);
 }
