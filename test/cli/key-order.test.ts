@@ -100,4 +100,14 @@ describe("key order and __proto__ keys", () => {
     }
     await remote.close();
   });
+
+  it("a get over HTTP keeps the data's text as the server sent it", async () => {
+    await post(server.url, "/v0/pools", { pool: "g", size_bytes: "1M" });
+    await request(server.url, "/v0/pools/g/append", { raw: `{"data":${NUMERIC}}` });
+    const remote = await new Client().open(`${server.url}/g`);
+    const message = await remote.get(1);
+    assert.equal(message.dataJson, NUMERIC);
+    assert.equal(dataTextOf(messageToJsonLine(message)), NUMERIC);
+    await remote.close();
+  });
 });

@@ -25,7 +25,8 @@ import { poolInfoFromWire } from "../../wire/pool-info.js";
 import { poolLimitsFromWire } from "../../wire/pool-limits.js";
 import { validationReportFromWire } from "../../wire/validation-report.js";
 import { RemoteFollower } from "./remote-follower.js";
-import { requestJson, requestJsonText } from "./request-json.js";
+import { memberSpans } from "../../wire/json-spans.js";
+import { requestJson, requestJsonReply, requestJsonText } from "./request-json.js";
 import type { Transport } from "./transport.js";
 
 export class RemotePool implements Pool {
@@ -73,8 +74,10 @@ export class RemotePool implements Pool {
 
   async get(seq: number): Promise<Message> {
     if (!Number.isSafeInteger(seq) || seq < 1) throw new CairnError(ErrorKind.Usage, `invalid seq ${seq}`);
-    const reply = await requestJson(this.transport, "GET", `${this.path}/messages/${seq}`);
-    return messageFromWire(reply.message);
+    const { value, text } = await requestJsonReply(this.transport, "GET", `${this.path}/messages/${seq}`);
+    // The message's own text, so its data keeps the writer's key order (see wire/message.ts).
+    const span = memberSpans(text).get("message");
+    return messageFromWire(value.message, span && text.slice(span.start, span.end));
   }
 
   read(options: ReadOptions = {}): AsyncIterable<Message> {

@@ -23,6 +23,16 @@ export async function requestJsonText(
   path: string,
   bodyJson: string | undefined,
 ): Promise<Record<string, unknown>> {
+  return (await requestJsonReply(transport, method, path, bodyJson)).value;
+}
+
+/** The reply parsed and as text (for members kept exactly as the server sent them). */
+export async function requestJsonReply(
+  transport: Transport,
+  method: string,
+  path: string,
+  bodyJson?: string,
+): Promise<{ value: Record<string, unknown>; text: string }> {
   const payload = bodyJson === undefined ? undefined : Buffer.from(bodyJson, "utf8");
   try {
     return await requestJsonOnce(transport, method, path, payload);
@@ -37,7 +47,7 @@ function requestJsonOnce(
   method: string,
   path: string,
   payload: Buffer | undefined,
-): Promise<Record<string, unknown>> {
+): Promise<{ value: Record<string, unknown>; text: string }> {
   return new Promise((resolve, reject) => {
     const req = transport.module.request(
       `${transport.origin}${path}`,
@@ -58,7 +68,7 @@ function requestJsonOnce(
           const status = res.statusCode ?? 0;
           if (status < 200 || status >= 300) return reject(errorFromWire(status, text));
           try {
-            resolve(JSON.parse(text) as Record<string, unknown>);
+            resolve({ value: JSON.parse(text) as Record<string, unknown>, text });
           } catch {
             reject(new CairnError(ErrorKind.Io, `server sent a body that is not JSON (HTTP ${status})`));
           }
