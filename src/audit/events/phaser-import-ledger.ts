@@ -50,9 +50,11 @@ export function sameSignature(a: FileSignature | null, b: FileSignature | null):
 /** The signature of events.json now; null when there is none. */
 export function currentSignature(root: string): FileSignature | null {
   try {
-    return signatureOf(fs.statSync(phaserEventsPath(root)));
+    // Called once per append, so a missing file (the usual case) is answered without the
+    // cost of a thrown ENOENT, which measured about a sixth of an emit.
+    const stat = fs.statSync(phaserEventsPath(root), { throwIfNoEntry: false });
+    return stat ? signatureOf(stat) : null;
   } catch (err) {
-    if ((err as { code?: string }).code === "ENOENT") return null;
     throw toCairnError(err, { path: phaserEventsPath(root), what: "cannot read events file" });
   }
 }
