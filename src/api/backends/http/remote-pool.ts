@@ -25,8 +25,8 @@ import { poolInfoFromWire } from "../../wire/pool-info.js";
 import { poolLimitsFromWire } from "../../wire/pool-limits.js";
 import { validationReportFromWire } from "../../wire/validation-report.js";
 import { RemoteFollower } from "./remote-follower.js";
-import { memberSpans } from "../../wire/json-spans.js";
-import { requestJson, requestJsonReply, requestJsonText } from "./request-json.js";
+import { elementSpans, memberSpans } from "../../wire/json-spans.js";
+import { requestJson, requestJsonReply } from "./request-json.js";
 import type { Transport } from "./transport.js";
 
 export class RemotePool implements Pool {
@@ -47,8 +47,8 @@ export class RemotePool implements Pool {
     const body: Record<string, unknown> = { data };
     if (options.tags !== undefined) body.tags = options.tags;
     if (options.durability !== undefined) body.durability = options.durability;
-    const reply = await requestJson(this.transport, "POST", `${this.path}/append`, body);
-    return messageFromWire(reply.message);
+    const { value, text } = await requestJsonReply(this.transport, "POST", `${this.path}/append`, JSON.stringify(body));
+    return messageFromReply(value, text);
   }
 
   async appendBatch(items: readonly BatchItem[], options: Pick<AppendOptions, "durability"> = {}): Promise<Message[]> {
@@ -67,17 +67,20 @@ export class RemotePool implements Pool {
     });
     const durability = options.durability === undefined ? "" : `,"durability":${JSON.stringify(options.durability)}`;
     const body = `{"items":[${itemsJson.join(",")}]${durability}}`;
-    const reply = await requestJsonText(this.transport, "POST", `${this.path}/append_batch`, body);
+    const { value: reply, text } = await requestJsonReply(this.transport, "POST", `${this.path}/append_batch`, body);
     if (!Array.isArray(reply.messages)) throw new CairnError(ErrorKind.Io, "server sent no messages for a batch");
-    return reply.messages.map((m) => messageFromWire(m));
+    const listSpan = memberSpans(text).get("messages");
+    const spans = listSpan ? elementSpans(text, listSpan) : [];
+    return reply.messages.map((m, i) => {
+      const span = spans[i];
+      return messageFromWire(m, span && text.slice(span.start, span.end));
+    });
   }
 
   async get(seq: number): Promise<Message> {
     if (!Number.isSafeInteger(seq) || seq < 1) throw new CairnError(ErrorKind.Usage, `invalid seq ${seq}`);
     const { value, text } = await requestJsonReply(this.transport, "GET", `${this.path}/messages/${seq}`);
-    // The message's own text, so its data keeps the writer's key order (see wire/message.ts).
-    const span = memberSpans(text).get("message");
-    return messageFromWire(value.message, span && text.slice(span.start, span.end));
+    return messageFromReply(value, text);
   }
 
   read(options: ReadOptions = {}): AsyncIterable<Message> {
@@ -126,4 +129,10 @@ export class RemotePool implements Pool {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The `message` of a reply, with its data's text as the server sent it (the writer's key order). */
+function messageFromReply(reply: Record<string, unknown>, text: string): Message {
+  const span = memberSpans(text).get("message");
+  return messageFromWire(reply.message, span && text.slice(span.start, span.end));
 }

@@ -13,20 +13,10 @@ export async function requestJson(
   path: string,
   body?: unknown,
 ): Promise<Record<string, unknown>> {
-  return requestJsonText(transport, method, path, body === undefined ? undefined : JSON.stringify(body));
+  return (await requestJsonReply(transport, method, path, body === undefined ? undefined : JSON.stringify(body))).value;
 }
 
-/** requestJson with a body that is already JSON text. */
-export async function requestJsonText(
-  transport: Transport,
-  method: string,
-  path: string,
-  bodyJson: string | undefined,
-): Promise<Record<string, unknown>> {
-  return (await requestJsonReply(transport, method, path, bodyJson)).value;
-}
-
-/** The reply parsed and as text (for members kept exactly as the server sent them). */
+/** A request whose body is JSON text already; the reply parsed and as text (for members kept exactly as the server sent them). */
 export async function requestJsonReply(
   transport: Transport,
   method: string,
