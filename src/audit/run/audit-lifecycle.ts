@@ -26,6 +26,14 @@ import { runVerifyCommand } from "./verify-command.js";
 import { writeSetupFiles } from "./setup-files.js";
 import { emitFileEventsSince } from "./file-events.js";
 import { requireValidSlug } from "../documents/names.js";
+import {
+  type CompletionOptions,
+  checkCompletionOptions,
+  cleanUpAuditDir,
+  type GitOutcome,
+  runGitSteps,
+  undoTag,
+} from "./completion-steps.js";
 
 export interface StartOptions {
   project?: string;
@@ -38,6 +46,8 @@ export interface StartOptions {
   writeSetupFiles?: boolean;
   /** Accept phases without a runnable Verify command (they complete on `phase verify`). */
   allowEmptyVerify?: boolean;
+  /** Started by `audit run`: `audit resume` may continue it after an interruption. */
+  unattended?: boolean;
 }
 
 export function readDocumentFile(path: string, options: { allowEmptyVerify?: boolean } = {}): AuditDocument {
@@ -117,6 +127,7 @@ export async function startAudit(
     document_title: document.title,
   };
   if (options.allowEmptyVerify) metadata.allow_empty_verify = true;
+  if (options.unattended) metadata.unattended_run = true;
   if (git.branch) metadata.git_branch = git.branch;
   if (git.commit) metadata.git_commit = git.commit;
   // The event is stored before audits.json changes (issue 9): when the pool cannot take it
@@ -169,11 +180,14 @@ export interface CompleteResult {
   audit: AuditRecord;
   reportPath: string;
   testsPassed: boolean | null;
+  git?: GitOutcome;
+  /** Set when `.audit/` could not be removed (the audit is completed all the same). */
+  cleanupWarning?: string | null;
 }
 
 export async function completeAudit(
   ctx: AuditContext,
-  options: { auditId?: string; testCommand?: string | null } = {},
+  options: { auditId?: string; testCommand?: string | null } & CompletionOptions = {},
 ): Promise<CompleteResult> {
   const audit = currentAudit(ctx, options.auditId);
   requireInProgress(audit);
@@ -184,6 +198,7 @@ export async function completeAudit(
       `phases not finished: ${open.map((p) => `${p.number} (${p.status})`).join(", ")}`,
       { hint: "verify or skip them (`cairn phase verify N`, `cairn phase skip N --reason R`), or abandon the audit" },
     );
+  checkCompletionOptions(ctx.projectDir, audit, options); // not a repository, a tag taken: before any step
   const testCommand = options.testCommand === undefined ? ctx.testCommand : options.testCommand;
   let testsPassed: boolean | null = null;
   if (testCommand) {
@@ -218,14 +233,16 @@ export async function completeAudit(
     files_modified: diff.modified.length,
     files_deleted: diff.deleted.length,
   };
-  // The report, then the event, then the record: a report or an event that cannot be
-  // written leaves the audit in progress and the command retryable (issue 9, finding 6 and
-  // the emit order); a record that cannot be updated (a concurrent complete or abandon won,
-  // checked under the storage lock) takes its report back.
+  // The report, then the event, then git, then the record: a report, an event or a git
+  // step that fails leaves the audit in progress and the command retryable (issue 9,
+  // finding 6 and the emit order); a record that cannot be updated (a concurrent complete
+  // or abandon won, checked under the storage lock) takes its report and tag back.
   const reportPath = writeAuditReport(ctx, { ...audit, ...totals, completed_at: completedAt, status: "completed" });
+  let outcome: GitOutcome = { commit: null, tag: null };
   try {
     requireInProgress(findAudit(ctx, audit.id)); // a concurrent complete or abandon won: no second event
     await emitAuditCompleted(ctx.emitter, audit.id, { ...totals, git_commit: git.commit });
+    outcome = runGitSteps(ctx.projectDir, ctx.storage.root, audit, options);
     ctx.storage.updateAudit(audit.id, (current) => {
       requireInProgress(current);
       return {
@@ -233,14 +250,27 @@ export async function completeAudit(
         status: "completed",
         completed_at: completedAt,
         report: reportPath,
-        metadata: { ...(current.metadata ?? {}), ...(git.commit ? { completed_commit: git.commit } : {}) },
+        metadata: {
+          ...(current.metadata ?? {}),
+          ...(git.commit ? { completed_commit: git.commit } : {}),
+          ...(outcome.commit ? { audit_commit: outcome.commit } : {}),
+          ...(outcome.tag ? { audit_tag: outcome.tag } : {}),
+        },
       };
     });
   } catch (err) {
     fs.rmSync(reportPath, { force: true });
+    undoTag(ctx.projectDir, outcome);
     throw err;
   }
-  return { audit: ctx.storage.getAudit(audit.id) as AuditRecord, reportPath, testsPassed };
+  const cleanupWarning = cleanUpAuditDir(ctx.projectDir, options);
+  return {
+    audit: ctx.storage.getAudit(audit.id) as AuditRecord,
+    reportPath,
+    testsPassed,
+    git: outcome,
+    cleanupWarning,
+  };
 }
 
 export function secondsBetween(from: unknown, to: unknown): number {

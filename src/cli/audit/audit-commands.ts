@@ -6,7 +6,8 @@ import type { AuditRecord } from "../../audit/storage/audit-store.js";
 import { parseAuditDocument } from "../../audit/documents/document.js";
 import type { Event } from "../../audit/events/event.js";
 import { timestampMs } from "../../audit/events/timestamps.js";
-import { runAudit } from "../../audit/run/unattended-run.js";
+import { type RunResult, runAudit } from "../../audit/run/unattended-run.js";
+import { resumeAudit } from "../../audit/run/resume-run.js";
 import { setupFileProblems } from "../../audit/run/setup-files.js";
 import { projectDirOf } from "../../audit/git/git-info.js";
 import { paint, printJson, printLine as out } from "../shared/output.js";
@@ -17,6 +18,26 @@ import { plural } from "../shared/plural.js";
 
 interface JsonFlag {
   json?: boolean;
+}
+
+/**
+ * `--commit`, `--tag` (`--git-tag` on `audit run`, whose `--tag <label>` labels the record
+ * as in `audit start`) and `--keep-audit-dir` as the library's completion options.
+ */
+interface FinishFlags {
+  commit?: boolean;
+  keepAuditDir?: boolean;
+}
+
+function finishOptions(
+  options: FinishFlags,
+  gitTag: boolean | undefined,
+): { commit?: boolean; tag?: boolean; keepAuditDir?: boolean } {
+  return {
+    ...(options.commit ? { commit: true } : {}),
+    ...(gitTag ? { tag: true } : {}),
+    ...(options.keepAuditDir ? { keepAuditDir: true } : {}),
+  };
 }
 
 export async function runValidate(path: string, options: JsonFlag & { allowEmptyVerify?: boolean }): Promise<void> {
@@ -156,13 +177,14 @@ function formatDuration(seconds: number): string {
 }
 
 export async function runComplete(
-  options: JsonFlag & { audit?: string; testCommand?: string; tests?: boolean },
+  options: JsonFlag & FinishFlags & { audit?: string; testCommand?: string; tests?: boolean; tag?: boolean },
 ): Promise<void> {
   const ctx = cliAuditContext();
   const testCommand = options.tests === false ? null : options.testCommand;
   const result = await completeAudit(ctx, {
     ...(options.audit ? { auditId: options.audit } : {}),
     ...(testCommand === undefined ? {} : { testCommand }),
+    ...finishOptions(options, options.tag),
   });
   if (result.testsPassed === false) {
     if (wantsJson(options)) printJson({ completed: false, reason: "test command failed", audit: result.audit.id });
@@ -176,7 +198,10 @@ export async function runComplete(
     out(`  phases: ${a.phases_completed} completed, ${a.phases_skipped} skipped`);
     out(`  files: +${a.files_created} created, ~${a.files_modified} modified, -${a.files_deleted} deleted`);
     out(`  report: ${result.reportPath}`);
+    if (result.git?.commit) out(`  commit: ${result.git.commit}`);
+    if (result.git?.tag) out(`  tag: ${result.git.tag} (push it with \`git push origin ${result.git.tag}\`)`);
   }
+  if (result.cleanupWarning) process.stderr.write(`warning: ${result.cleanupWarning}\n`);
   await ctx.storage.close();
 }
 
@@ -193,17 +218,35 @@ export async function runAbandon(options: JsonFlag & { audit?: string; reason: s
 
 export async function runRun(
   doc: string,
-  options: JsonFlag & {
-    project?: string;
-    slug?: string;
-    tag?: string[];
-    maxAttempts?: string;
-    timeout?: string;
-    testCommand?: string;
-    tests?: boolean;
-    allowEmptyVerify?: boolean;
-  },
+  options: JsonFlag &
+    FinishFlags & {
+      gitTag?: boolean;
+      project?: string;
+      slug?: string;
+      tag?: string[];
+      maxAttempts?: string;
+      timeout?: string;
+      testCommand?: string;
+      tests?: boolean;
+      allowEmptyVerify?: boolean;
+    },
 ): Promise<void> {
+  const { ctx, json } = runContext(options);
+  const testCommand = options.tests === false ? null : options.testCommand;
+  const result = await runAudit(ctx, doc, {
+    allowEmptyVerify: options.allowEmptyVerify === true,
+    ...(options.project ? { project: options.project } : {}),
+    ...(options.slug ? { slug: options.slug } : {}),
+    ...(options.tag ? { tags: options.tag } : {}),
+    ...(testCommand === undefined ? {} : { testCommand }),
+    ...finishOptions(options, options.gitTag),
+  });
+  reportRun(result, json);
+  await ctx.storage.close();
+}
+
+/** The unattended commands print every event as it happens. */
+function runContext(options: JsonFlag & { timeout?: string; maxAttempts?: string }) {
   const ctx = cliAuditContext({
     ...(options.timeout ? { timeoutSeconds: options.timeout } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
@@ -217,14 +260,10 @@ export async function runRun(
       for (const line of failureOutputLines(dict)) out(line);
     }
   });
-  const testCommand = options.tests === false ? null : options.testCommand;
-  const result = await runAudit(ctx, doc, {
-    allowEmptyVerify: options.allowEmptyVerify === true,
-    ...(options.project ? { project: options.project } : {}),
-    ...(options.slug ? { slug: options.slug } : {}),
-    ...(options.tag ? { tags: options.tag } : {}),
-    ...(testCommand === undefined ? {} : { testCommand }),
-  });
+  return { ctx, json };
+}
+
+function reportRun(result: RunResult, json: boolean): void {
   if (!json) {
     if (result.passed) out(paint("green", `audit ${result.audit.slug} passed`));
     else
@@ -235,7 +274,23 @@ export async function runRun(
         ),
       );
   }
+  if (result.cleanupWarning) process.stderr.write(`warning: ${result.cleanupWarning}\n`);
   if (!result.passed) process.exitCode = 1;
+}
+
+export async function runResume(
+  id: string | undefined,
+  options: JsonFlag &
+    FinishFlags & { maxAttempts?: string; timeout?: string; testCommand?: string; tests?: boolean; tag?: boolean },
+): Promise<void> {
+  const { ctx, json } = runContext(options);
+  const testCommand = options.tests === false ? null : options.testCommand;
+  const result = await resumeAudit(ctx, {
+    ...(id ? { auditId: id } : {}),
+    ...(testCommand === undefined ? {} : { testCommand }),
+    ...finishOptions(options, options.tag),
+  });
+  reportRun(result, json);
   await ctx.storage.close();
 }
 

@@ -10,6 +10,11 @@ const jsonOption = () => new Option("--json", "print JSON (the default when stdo
 const allowEmptyVerifyOption = () =>
   new Option("--allow-empty-verify", "accept phases without a runnable Verify command (they prove nothing)");
 const auditOption = () => new Option("--audit <id>", "the audit (id or prefix); default: the one in progress here");
+const commitOption = () =>
+  new Option("--commit", "commit the audit's changes (all but .audit/ and .phaser/) in a commit naming the audit");
+const keepAuditDirOption = () =>
+  new Option("--keep-audit-dir", "keep the .audit/ working folder (by default it is deleted once the audit completes)");
+const gitTagHelp = "create the annotated git tag audit/{date}-{slug} (an existing tag is refused)";
 
 export function registerAuditCommands(program: Command): void {
   registerAudit(program);
@@ -72,9 +77,16 @@ function registerAudit(program: Command): void {
       .addOption(auditOption())
       .option("--test-command <cmd>", "command that must pass (default: config audit.test_command)")
       .option("--no-tests", "do not run a test command")
+      .addOption(commitOption())
+      .option("--tag", gitTagHelp)
+      .addOption(keepAuditDirOption())
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runComplete)),
-    ["cairn audit complete --test-command 'npm test'"],
+    [
+      "cairn audit complete --test-command 'npm test'",
+      "cairn audit complete --commit --tag   # commit, tag audit/2026-11-22-feature-hardening, delete .audit/",
+      "cairn audit complete --keep-audit-dir",
+    ],
   );
   examples(
     audit
@@ -98,10 +110,34 @@ function registerAudit(program: Command): void {
       .option("--timeout <seconds>", "timeout per verify command (default: config audit.verify_timeout_seconds)")
       .option("--test-command <cmd>", "command that must pass at completion")
       .option("--no-tests", "do not run a test command")
+      .addOption(commitOption())
+      .option("--git-tag", `${gitTagHelp}; --tag <tag> labels the record, as in audit start`)
+      .addOption(keepAuditDirOption())
       .addOption(allowEmptyVerifyOption())
       .addOption(jsonOption())
       .action(lazy(async () => (await load()).runRun)),
-    ["cairn audit run audit.md --max-attempts 1 --json > events.ndjson"],
+    [
+      "cairn audit run audit.md --max-attempts 1 --json > events.ndjson",
+      "cairn audit run audit.md --no-tests --commit --git-tag",
+    ],
+  );
+  examples(
+    audit
+      .command("resume")
+      .description(
+        "continue an interrupted `audit run` (Ctrl-C, kill -9): the interrupted phase and those after it, then complete",
+      )
+      .argument("[audit]", "audit id, id prefix or slug; default: the one in progress here")
+      .option("--max-attempts <n>", "attempts per phase before phase_failed (default: config audit.max_attempts)")
+      .option("--timeout <seconds>", "timeout per verify command (default: config audit.verify_timeout_seconds)")
+      .option("--test-command <cmd>", "command that must pass at completion")
+      .option("--no-tests", "do not run a test command")
+      .addOption(commitOption())
+      .option("--tag", gitTagHelp)
+      .addOption(keepAuditDirOption())
+      .addOption(jsonOption())
+      .action(lazy(async () => (await load()).runResume)),
+    ["cairn audit resume", "cairn audit resume feature-hardening --no-tests --commit"],
   );
   examples(
     audit
