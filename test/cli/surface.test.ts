@@ -215,7 +215,8 @@ describe("cairn CLI surface", () => {
     const error = runInTty(["fetch", "p", "9"], dir);
     assert.ok(error.startsWith(`${ESC}[31merror:${ESC}[39m message 9 not found`), error);
     assert.doesNotMatch(error, /\{"error"/);
-    const pretty = runInTty(["follow", "p", "--from", "1", "--no-wait"], dir);
+    // The block view is --format pretty since follow's TTY default became compact (issue 11).
+    const pretty = runInTty(["follow", "p", "--from", "1", "--no-wait", "--format", "pretty"], dir);
     assert.match(pretty, /#1/);
     assert.match(pretty, / greet /);
     assert.ok(pretty.includes(`${ESC}[`), "coloured");
@@ -225,7 +226,7 @@ describe("cairn CLI surface", () => {
     assert.ok(!dumb.includes(ESC), "TERM=dumb respected");
     const forced = runInTty(["--color", "always", "follow", "p", "--from", "1", "--no-wait"], dir, { NO_COLOR: "1" });
     assert.ok(forced.includes(ESC), "--color always wins over NO_COLOR");
-    const plain = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait"], dir);
+    const plain = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait", "--format", "pretty"], dir);
     assert.ok(!plain.includes(ESC), "not coloured");
     assert.match(plain, /^#1 {2}(just now|\d+s ago) · /);
   });
@@ -253,7 +254,8 @@ describe("cairn CLI surface", () => {
     await createPool(dir, "p");
     const hostile = `x${ESC}]0;pwned\u0007${ESC}[2J\u009b31m`;
     await feedLines(dir, "p", [{ s: hostile }], ["--tag", hostile]);
-    const out = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait"], dir);
+    // The block view (pills); compact-format.test.ts checks the one-line view the same way.
+    const out = runInTty(["--color", "never", "follow", "p", "--from", "1", "--no-wait", "--format", "pretty"], dir);
     assert.ok(!out.includes(ESC) && !out.includes("\u0007") && !out.includes("\u009b"), JSON.stringify(out));
     assert.ok(out.includes(" x\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m "), JSON.stringify(out));
     const error = runInTty(["--color", "never", "fetch", hostile, "1"], dir);

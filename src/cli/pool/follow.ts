@@ -15,7 +15,7 @@ import { sinceFlagNs } from "../shared/since-flag.js";
 import { parseCount, parsePositiveNumber, parseSecondsToMs, parseSeq } from "../shared/arguments.js";
 import { batchesOf } from "./input/batch-iterator.js";
 import { globalOptionsOf, openPool } from "../shared/client-factory.js";
-import { type MessageFormat, defaultFormat, formatMessage } from "../shared/message-format.js";
+import { type MessageFormat, defaultFormat, messageFormatter } from "../shared/message-format.js";
 import { notice } from "../shared/output.js";
 import { onStdoutClosed, stdoutClosed, watchStdoutReader, writeOut } from "../shared/stdout-writer.js";
 import { plural } from "../shared/plural.js";
@@ -82,8 +82,10 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
   const replaySpeed = options.replay === undefined ? undefined : parsePositiveNumber(options.replay, "--replay");
   if (replaySpeed !== undefined && options.tail === undefined && options.since === undefined)
     throw new CairnError(ErrorKind.Usage, "--replay needs --tail or --since (it replays history at its recorded pace)");
-  const format = options.format ?? defaultFormat(globalOptionsOf(command));
+  // A stream reads best one line per message on a terminal (`--format pretty` for blocks).
+  const format = options.format ?? defaultFormat(globalOptionsOf(command), "compact");
   const dataOnly = options.dataOnly === true;
+  const formatMessage = messageFormatter(format, dataOnly);
   // Compile jq before anything is read: a bad expression is a Usage error up front.
   const where =
     options.where && options.where.length > 0
@@ -142,8 +144,7 @@ export async function runFollow(ref: string, options: FollowCliOptions, command:
           }
           previousNs = message.timeNs;
         }
-        out +=
-          wire && format === "jsonl" && !dataOnly ? `${texts[index]}\n` : formatMessage(message, { format, dataOnly });
+        out += wire && format === "jsonl" && !dataOnly ? `${texts[index]}\n` : formatMessage(message);
         delivered += 1;
         if (limit !== undefined && delivered >= limit) {
           await writeOut(out);

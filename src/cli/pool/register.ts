@@ -129,10 +129,10 @@ export function registerPoolCommands(program: Command): void {
       .argument("<seq>", "message seq")
       .option("--data-only", "print only the message data")
       .addOption(
-        new Option("--format <format>", "pretty (default on a TTY) or jsonl (default when piped)").choices([
-          "pretty",
-          "jsonl",
-        ]),
+        new Option(
+          "--format <format>",
+          "pretty (default on a TTY), compact (one line) or jsonl (default when piped)",
+        ).choices(["pretty", "compact", "jsonl"]),
       )
       .action(lazy(async () => (await import("./fetch.js")).runFetch)),
     ["cairn fetch events 42", "cairn fetch events 42 --data-only | jq .msg"],
@@ -158,10 +158,10 @@ export function registerPoolCommands(program: Command): void {
       .option("--timeout <seconds>", "exit with code 124 after this long without a message")
       .option("--data-only", "print only the message data")
       .addOption(
-        new Option("--format <format>", "pretty (default on a TTY) or jsonl (default when piped)").choices([
-          "pretty",
-          "jsonl",
-        ]),
+        new Option(
+          "--format <format>",
+          "compact (one line per message, default on a TTY), pretty (a block each) or jsonl (default when piped)",
+        ).choices(["compact", "pretty", "jsonl"]),
       )
       .option("--replay <speed>", "replay history at its recorded pace times SPEED (with --tail or --since)")
       .addOption(

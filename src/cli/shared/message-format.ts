@@ -1,14 +1,16 @@
 /**
  * How messages look on stdout: JSON lines when piped, the data passed through as the pool
- * stores it (the writer's key order, every key kept), and a readable block on a TTY: seq,
- * relative and absolute time, tag pills, colourised JSON.
+ * stores it (the writer's key order, every key kept); on a TTY either one line per message
+ * (compact, see compact-format.ts) or a readable block: seq, relative and absolute time,
+ * tag pills, colourised JSON.
  */
 import { messageToJsonLine } from "../../api/wire/message.js";
 import { type Message, dataJsonOf } from "../../core/message.js";
-import { paint, terminalSafe } from "./output.js";
+import { CompactFormatter } from "./compact-format.js";
+import { paint, terminalSafe, useColor } from "./output.js";
 import { wantsJson } from "./output-mode.js";
 
-export type MessageFormat = "pretty" | "jsonl";
+export type MessageFormat = "compact" | "pretty" | "jsonl";
 
 export interface FormatOptions {
   format: MessageFormat;
@@ -16,13 +18,40 @@ export interface FormatOptions {
   nowMs?: number;
 }
 
-/** The CLI's output convention applied to messages: JSON lines unless pretty fits (a terminal, no --json). */
-export function defaultFormat(options: { json?: boolean } = {}): MessageFormat {
-  return wantsJson(options) ? "jsonl" : "pretty";
+/**
+ * The CLI's output convention applied to messages: JSON lines unless text fits (a terminal,
+ * no --json), and then `onTerminal` (a stream is compact, one message fetched is a block).
+ */
+export function defaultFormat(
+  options: { json?: boolean } = {},
+  onTerminal: Exclude<MessageFormat, "jsonl"> = "pretty",
+): MessageFormat {
+  return wantsJson(options) ? "jsonl" : onTerminal;
+}
+
+/**
+ * The terminal's width: `COLUMNS` when set (as `ls` and Python read it), else the TTY's own,
+ * else 0 (no limit: a width that is not known must not cut data).
+ */
+export function terminalColumns(stdout: NodeJS.WriteStream = process.stdout): number {
+  const fromEnv = Number.parseInt(process.env.COLUMNS ?? "", 10);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return stdout.isTTY === true && stdout.columns > 0 ? stdout.columns : 0;
+}
+
+/**
+ * A formatter for a sequence of messages. Compact keeps state between lines (the day last
+ * shown, the seq column's width), so a stream uses one formatter throughout.
+ */
+export function messageFormatter(format: MessageFormat, dataOnly: boolean): (message: Message) => string {
+  if (format !== "compact") return (message) => formatMessage(message, { format, dataOnly });
+  const compact = new CompactFormatter({ color: useColor(), columns: () => terminalColumns(), dataOnly });
+  return (message) => compact.format(message);
 }
 
 /** One message, newline-terminated. */
 export function formatMessage(message: Message, options: FormatOptions): string {
+  if (options.format === "compact") return messageFormatter("compact", options.dataOnly)(message);
   if (options.format === "jsonl") {
     return `${options.dataOnly ? dataJsonOf(message) : messageToJsonLine(message)}\n`;
   }
