@@ -14,8 +14,6 @@ import { type BrowserKit, countBecomes, launchBrowser, screenshot, until } from 
 
 const TOTAL = 100_000;
 const WINDOW_MAX = 500;
-const UNVERIFIED =
-  "unfinished: with the server fixed (first paint now about 2 s cold in this test), the scroll-back test hung after its heap check (500 rows, 7.6 MiB) at the order toggle and seq 1; this and the following steps are not yet verified";
 let kit: BrowserKit;
 let server: TestServer;
 
@@ -79,9 +77,7 @@ describe("history of a 100,000-message pool", () => {
     await page.close();
   });
 
-  test("scrolling back pages in one request at a time, the window stays bounded, and seq 1 is reachable", {
-    skip: UNVERIFIED,
-  }, async () => {
+  test("scrolling back pages in one request at a time, the window stays bounded, and seq 1 is reachable", async () => {
     const page = await kit.newPage();
     await page.goto(`${server.url}/ui/#/pools/big`);
     await page.locator(`${cards}[data-seq="${TOTAL}"]`).waitFor();
@@ -102,7 +98,7 @@ describe("history of a 100,000-message pool", () => {
     assert.match((await page.locator('[data-testid="stream-state"]').textContent()) ?? "", /history/);
     // Then all the way back, to seq 1.
     await page.locator('[data-testid="go-oldest"]').click();
-    await page.locator(`${cards}[data-seq="1"]`).waitFor();
+    await page.locator(`${cards}[data-seq="1"]`).waitFor({ timeout: 20_000 });
     for (let i = 0; i < 6; i++) {
       await page.mouse.wheel(0, -4_000);
       await page.waitForTimeout(100);
@@ -117,13 +113,40 @@ describe("history of a 100,000-message pool", () => {
     console.log(`# JS heap after scrolling back to seq 1: ${(heapBytes / 1024 / 1024).toFixed(1)} MiB, ${rows} rows`);
     assert.ok(heapBytes < 64 * 1024 * 1024, `the page's heap stays bounded (${heapBytes} bytes)`);
     assert.equal(await listData(page, "inflight-max"), 1);
-    await page.locator('[data-testid="order"]').click(); // oldest first reads down from seq 1
-    await page.locator(`${cards}[data-seq="1"]`).scrollIntoViewIfNeeded();
+    const held = await seqs(page);
+    console.log(
+      `# window before the order toggle: seqs ${Math.min(...held)}-${Math.max(...held)}, ${held.length} rows`,
+    );
+    // Oldest first: the toggle settles (no page requested over and over), then Oldest puts seq 1 on top.
+    await page.locator('[data-testid="order"]').click();
+    await until(async () => (await listData(page, "inflight")) === 0, "loads to settle after the toggle", 20_000);
+    const settled = await seqs(page);
+    await page.waitForTimeout(1_000);
+    assert.deepEqual(await seqs(page), settled, "the window stays put once the toggle settled");
+    assert.ok((settled[0] ?? 0) < (settled[1] ?? 0), "oldest first");
+    await page.locator('[data-testid="go-oldest"]').click();
+    await page.locator(`${cards}[data-seq="1"].target`).waitFor({ timeout: 20_000 });
+    await until(async () => (await listData(page, "inflight")) === 0, "loads to settle at seq 1", 20_000);
+    // Seq 1 is the first row and on the screen; read in one bounded evaluation (waiting for
+    // "stable" or a bounding box hung here under load: see the report of issue 11).
+    const firstRow = page
+      .locator(cards)
+      .first()
+      .evaluate((e) => [Number(e.getAttribute("data-seq")), e.getBoundingClientRect().top]);
+    const stalled = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("first row read stalled")), 10_000),
+    );
+    const [firstSeq, firstTop] = await Promise.race([firstRow, stalled]);
+    console.log(`# oldest first: row ${firstSeq} at ${Math.round(firstTop ?? -1)} px from the top of the screen`);
+    assert.equal(firstSeq, 1);
+    assert.ok((firstTop ?? -1) >= 0 && (firstTop ?? 900) < 900, "seq 1 is on the screen");
+    assert.equal((await seqs(page))[0], 1, "oldest first reads down from seq 1");
+    assert.equal(await listData(page, "inflight-max"), 1);
     await screenshot(page, "history-seq-1-1400");
     await page.close();
   });
 
-  test("a jq search runs on the server and finds matches anywhere in the pool", { skip: UNVERIFIED }, async () => {
+  test("a jq search runs on the server and finds matches anywhere in the pool", async () => {
     const page = await kit.newPage();
     await page.goto(`${server.url}/ui/#/pools/big`);
     await page.locator(`${cards}[data-seq="${TOTAL}"]`).waitFor();
@@ -139,7 +162,7 @@ describe("history of a 100,000-message pool", () => {
     await page.close();
   });
 
-  test("a tag filter finds matches far older than the newest page", { skip: UNVERIFIED }, async () => {
+  test("a tag filter finds matches far older than the newest page", async () => {
     const page = await kit.newPage({ width: 400, height: 800 });
     await page.goto(`${server.url}/ui/#/pools/big`);
     await page.locator(`${cards}[data-seq="${TOTAL}"]`).waitFor();
@@ -151,9 +174,7 @@ describe("history of a 100,000-message pool", () => {
     await page.close();
   });
 
-  test("filters, search, position, density and order survive a reload from the address", {
-    skip: UNVERIFIED,
-  }, async () => {
+  test("filters, search, position, density and order survive a reload from the address", async () => {
     const page = await kit.newPage();
     await page.goto(`${server.url}/ui/#/pools/big?seq=50000&dense=1&order=asc`);
     await page.locator(`${cards}[data-seq="50000"].target`).waitFor();
@@ -175,9 +196,7 @@ describe("history of a 100,000-message pool", () => {
     await page.close();
   });
 
-  test("dense mode is one line per message with smart previews, and the order toggles", {
-    skip: UNVERIFIED,
-  }, async () => {
+  test("dense mode is one line per message with smart previews, and the order toggles", async () => {
     for (const width of [1400, 400]) {
       const page = await kit.newPage({ width, height: 900 });
       await page.goto(`${server.url}/ui/#/pools/big`);

@@ -7,6 +7,7 @@ import { clear, h } from "./dom.js";
 import { formatCount, relativeTime } from "./format.js";
 import { jsonTree } from "./json-view.js";
 import { smartPreview } from "./preview.js";
+import { keepPlace } from "./scroll-anchor.js";
 
 /** Loads start when an end is this close to the viewport, so the next page is there in time. */
 const NEAR_PX = 900;
@@ -97,8 +98,20 @@ export class MessageList {
     this.list.append(fragment);
   }
 
+  /** Runs `change` keeping the reader's place (see scroll-anchor.js). */
+  keepPosition(change) {
+    return keepPlace(this.list, change);
+  }
+
   /** Adds messages newer than every held one; trims the older end. */
   addNewer(messages, { fresh = false } = {}) {
+    // Live cards at the top of a list whose head is in view stay in view: no anchoring.
+    const live = fresh && this.order === "desc" && this.list.getBoundingClientRect().top >= 0;
+    if (live) this.appendNewer(messages, fresh);
+    else this.keepPosition(() => this.appendNewer(messages, fresh));
+  }
+
+  appendNewer(messages, fresh) {
     const newest = this.newestSeq ?? 0;
     const add = messages.filter((m) => m.seq > newest);
     if (add.length === 0) return;
@@ -117,6 +130,10 @@ export class MessageList {
 
   /** Adds messages older than every held one; trims the newer end. Returns how many left. */
   addOlder(messages) {
+    return this.keepPosition(() => this.appendOlder(messages));
+  }
+
+  appendOlder(messages) {
     const oldest = this.oldestSeq ?? Number.MAX_SAFE_INTEGER;
     const add = messages.filter((m) => m.seq < oldest);
     if (add.length === 0) return 0;

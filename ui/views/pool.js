@@ -15,6 +15,7 @@ import { readViewState, writeViewState } from "../lib/view-state.js";
 const PAGE = 100;
 const HISTORY_CHOICES = [100, 500, 2000];
 const HISTOGRAM_REFRESH_MS = 10_000;
+const NAVIGATE = { navigate: true };
 
 function statBlock(label, testid) {
   const value = h("div.stat-value", { "data-testid": testid, text: "–" });
@@ -245,15 +246,34 @@ export const poolView = {
       }
     }
 
-    /** Runs one load unless another is running or the view moved on; errors go to the banner. */
-    async function guarded(load) {
-      if (inflight > 0) return;
+    /**
+     * Runs one load at a time; errors go to the banner. A page load near an edge is skipped
+     * while another runs, but a navigation (latest, oldest, a jump) waits for the running
+     * load to end (its result is dropped: the generation moved on) and then runs, unless a
+     * later navigation came in meanwhile. So a click is never lost, and requests stay one
+     * at a time.
+     */
+    let running = null;
+    async function guarded(load, { navigate = false } = {}) {
       const mine = generation;
+      while (running) {
+        if (!navigate) return;
+        await running;
+        if (mine !== generation) return;
+      }
+      const run = (async () => {
+        try {
+          await load(() => mine === generation);
+          if (mine === generation) errorBox.hidden = true;
+        } catch (err) {
+          if (mine === generation) showError(err);
+        }
+      })();
+      running = run;
       try {
-        await load(() => mine === generation);
-        errorBox.hidden = true;
-      } catch (err) {
-        if (mine === generation) showError(err);
+        await run;
+      } finally {
+        running = null;
       }
       updateShown();
       if (mine === generation) requestAnimationFrame(() => list.checkEdges());
@@ -265,7 +285,10 @@ export const poolView = {
         const page = await fetchPage({ before: olderCursor });
         if (!current()) return;
         olderCursor = page.next;
-        if (list.addOlder(page.messages) > 0) leaveLive();
+        if (list.addOlder(page.messages) === 0) return;
+        // The newer end was trimmed: continue there from the newest row held.
+        if (following) leaveLive();
+        else newerCursor = list.newestSeq ?? 0;
       });
     }
 
@@ -339,7 +362,7 @@ export const poolView = {
         olderCursor = page.next;
         window.scrollTo({ top: 0 });
         goLive(page.range.hi);
-      });
+      }, NAVIGATE);
     }
 
     function showOldest() {
@@ -352,7 +375,7 @@ export const poolView = {
         else leaveLive();
         newerCursor = page.next;
         if (list.oldestSeq !== null) list.reveal(list.oldestSeq);
-      });
+      }, NAVIGATE);
     }
 
     function jumpToSeq(seq) {
@@ -368,15 +391,17 @@ export const poolView = {
           newerCursor = newer.next;
         }
         list.reveal(seq);
-      });
+      }, NAVIGATE);
     }
 
     async function jumpToTime(time) {
+      const mine = generation;
       let first = null;
       await guarded(async (current) => {
         const page = await fetchPage({ after: 0 }, { limit: 1, since: time });
         if (current()) first = page.messages[0]?.seq ?? null;
-      });
+      }, NAVIGATE);
+      if (mine !== generation) return;
       if (first !== null) await jumpToSeq(first);
       else await showLatest();
     }
