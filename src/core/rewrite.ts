@@ -13,6 +13,7 @@
  * kept messages keep their data, tags and order; seqs restart at 1 and times are the
  * rewrite's own (monotonic in the new file, as always).
  */
+import { syncDirectory } from "./sync-directory.js";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { RingMirror, appendLocked } from "./append.js";
@@ -97,17 +98,4 @@ function removeTemps(path: string, prefix: string): void {
   }
   for (const name of names)
     if (name.startsWith(start) && name.endsWith(TEMP_SUFFIX)) fs.rmSync(nodePath.join(dir, name), { force: true });
-}
-
-/** Makes the rename durable; a filesystem that cannot fsync a directory is not an error. */
-function syncDirectory(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = fs.openSync(dir, "r");
-    fs.fsyncSync(fd);
-  } catch {
-    // best effort: some filesystems refuse fsync on a directory
-  } finally {
-    if (fd !== null) fs.closeSync(fd);
-  }
 }

@@ -5,6 +5,7 @@
  * anything but a CairnError, and writing its setup files never touches anything outside
  * the project or inside .git/ and .phaser/. Fixed seed, bounded count.
  */
+import { rng } from "../helpers/rng.js";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -24,18 +25,6 @@ const cleanup: string[] = [];
 after(() => {
   for (const dir of cleanup) removeDir(dir);
 });
-
-/** mulberry32: small, fast and reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = [
   ".audit/CONTEXT.md",
@@ -90,7 +79,7 @@ function snapshot(dir: string): string {
 }
 
 test(`${CASES} random documents (seed ${SEED}) never write outside the project or into .git/.phaser`, () => {
-  const next = random(SEED);
+  const next = rng(SEED);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const root = tempDir("fuzz");
   cleanup.push(root);

@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { CairnError, ErrorKind, toCairnError } from "../../core/errors.js";
-import { tryLockFile, unlockFile } from "../../api/file-lock.js";
+import { tryLockFile, unlockFile, syncDirectory } from "../../api/file-lock.js";
 
 export type WritePhase = "temp-opened" | "temp-written" | "temp-synced" | "renamed" | "dir-synced";
 export type WriteHook = (phase: WritePhase, info: { target: string; temp: string }) => void;
@@ -80,18 +80,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as { code?: string }).code === "EPERM";
-  }
-}
-
-export function syncDirectory(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = fs.openSync(dir, "r");
-    fs.fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename itself is already atomic.
-  } finally {
-    if (fd !== null) fs.closeSync(fd);
   }
 }
 
